@@ -1,0 +1,105 @@
+import Foundation
+
+/// A `SerialExecutor` that runs every job on one dedicated OS thread.
+///
+/// The C client libraries Conveyor wraps (libpq, rabbitmq-c) block the calling thread and
+/// allow one thread per connection at a time. An actor whose `unownedExecutor` is one of
+/// these keeps its C handle as ordinary isolated state, and its blocking calls never occupy a
+/// thread of Swift's cooperative pool.
+///
+/// The thread lives until ``shutdown()`` is called and the queued jobs have run.
+public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+    // @unchecked Sendable: `jobs` and `isShutDown` are only read or written while holding
+    // `condition`; `name` is immutable.
+    private let condition = NSCondition()
+    private var jobs: [UnownedJob] = []
+    private var isShutDown = false
+    private var wakeHandler: (@Sendable () -> Void)?
+    private var thread: pthread_t?
+    public let name: String
+
+    /// Starts a thread named `name` (visible in `top -H` and debuggers, truncated to 15 bytes).
+    public init(name: String) {
+        self.name = name
+        let thread = Thread { [unowned(unsafe) self] in
+            self.runLoop()
+        }
+        thread.name = name
+        // Keep the thread's stack modest: these threads only run small C calls and glue code.
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        condition.lock()
+        jobs.append(job)
+        let wake = wakeHandler
+        condition.signal()
+        condition.unlock()
+        wake?()
+    }
+
+    public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
+        UnownedSerialExecutor(ordinary: self)
+    }
+
+    /// Installs a closure called (from the enqueuing thread) every time a job is enqueued.
+    ///
+    /// An actor that blocks its thread in `poll(2)` waiting for socket input uses this to be
+    /// woken as soon as other work arrives for it, for example by writing to an `eventfd`.
+    public func setWakeHandler(_ handler: (@Sendable () -> Void)?) {
+        condition.lock()
+        wakeHandler = handler
+        condition.unlock()
+    }
+
+    /// True when jobs are waiting to run: a blocking call made from a job should return
+    /// promptly so they can.
+    public var hasPendingJobs: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !jobs.isEmpty
+    }
+
+    /// True when called from the executor's own thread.
+    public var isCurrentThread: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard let thread else { return false }
+        return pthread_equal(thread, pthread_self()) != 0
+    }
+
+    /// Lets the thread finish the jobs already queued, then exit.
+    public func shutdown() {
+        condition.lock()
+        isShutDown = true
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func runLoop() {
+        // Retain self for the thread's lifetime; released when the loop ends.
+        let retained = Unmanaged.passRetained(self)
+        defer { retained.release() }
+        condition.lock()
+        thread = pthread_self()
+        condition.unlock()
+        while true {
+            condition.lock()
+            while jobs.isEmpty && !isShutDown {
+                condition.wait()
+            }
+            if jobs.isEmpty && isShutDown {
+                condition.unlock()
+                return
+            }
+            let batch = jobs
+            jobs.removeAll(keepingCapacity: true)
+            condition.unlock()
+            for job in batch {
+                job.runSynchronously(on: asUnownedSerialExecutor())
+            }
+        }
+    }
+}
