@@ -34,11 +34,21 @@ let package = Package(
             path: "Shared/ConveyorRuntime"
         ),
 
+        .target(
+            name: "Orders",
+            path: "Shared/Orders"
+        ),
+
         // Tests.
         .testTarget(
             name: "ConveyorRuntimeTests",
             dependencies: ["ConveyorRuntime"],
             path: "Tests/ConveyorRuntimeTests"
+        ),
+        .testTarget(
+            name: "OrdersTests",
+            dependencies: ["Orders"],
+            path: "Tests/OrdersTests"
         ),
     ],
     swiftLanguageModes: [.v6]

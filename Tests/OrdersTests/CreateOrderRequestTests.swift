@@ -1,0 +1,88 @@
+import Foundation
+import Orders
+import Testing
+
+@Suite struct CreateOrderRequestTests {
+    private func validate(_ json: String) throws -> CreateOrderRequest {
+        try CreateOrderRequest.decode(from: Array(json.utf8))
+    }
+
+    private func fieldErrors(_ json: String) -> [FieldError] {
+        do {
+            _ = try validate(json)
+            Issue.record("expected validation to fail for \(json)")
+            return []
+        } catch let failure as ValidationFailure {
+            return failure.errors
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return []
+        }
+    }
+
+    @Test func acceptsTheDocumentedAWSStyleRequest() throws {
+        let request = try validate(#"{"customerId":"cust-123","items":[{"sku":"SKU-1","qty":2},{"sku":"SKU-2","qty":1}]}"#)
+        #expect(request.customer == Customer(id: "cust-123"))
+        #expect(request.currency == .usd)
+        #expect(request.items == [.init(sku: "SKU-1", qty: 2), .init(sku: "SKU-2", qty: 1)])
+        #expect(request.orderId == nil)
+    }
+
+    @Test func acceptsAllOptionalFields() throws {
+        let id = UUID()
+        let request = try validate(
+            #"{"orderId":"\#(id.uuidString)","customerId":"c1","customerName":"Ada Lovelace","customerEmail":"ada@example.com","currency":"EUR","items":[{"sku":"SKU-3","qty":1000}]}"#
+        )
+        #expect(request.orderId == id)
+        #expect(request.customer == Customer(id: "c1", name: "Ada Lovelace", email: "ada@example.com"))
+        #expect(request.currency == .eur)
+    }
+
+    @Test func reportsEveryProblemWithItsField() {
+        let errors = fieldErrors(
+            #"{"customerEmail":"not-an-email","currency":"XYZ","orderId":"42","items":[{"sku":"SKU-1","qty":0},{"sku":"bad sku!","qty":1},{"qty":1001},{"sku":"SKU-1","qty":1.5},"x"],"colour":"red"}"#
+        )
+        let byField = Dictionary(grouping: errors, by: \.field)
+        #expect(byField.keys.sorted() == [
+            "colour", "currency", "customerEmail", "customerId", "items[0].qty", "items[1].sku", "items[2].qty", "items[2].sku",
+            "items[3].qty", "items[3].sku", "items[4]", "orderId",
+        ])
+        #expect(byField["customerId"]?.first?.message == "is required")
+        #expect(byField["items[0].qty"]?.first?.message == "must be between 1 and 1000")
+        #expect(byField["items[3].qty"]?.first?.message == "must be a whole number")
+        #expect(byField["items[3].sku"]?.first?.message.hasPrefix("repeats items[0]") == true)
+    }
+
+    @Test(arguments: [
+        (#"{"customerId":"c","items":[]}"#, "items"),
+        (#"{"customerId":"c"}"#, "items"),
+        (#"{"customerId":"c","items":{"sku":"SKU-1"}}"#, "items"),
+        (#"{"customerId":"","items":[{"sku":"SKU-1","qty":1}]}"#, "customerId"),
+        (#"{"customerId":7,"items":[{"sku":"SKU-1","qty":1}]}"#, "customerId"),
+        (#"{"customerId":"c","items":[{"sku":"SKU-1","qty":"2"}]}"#, "items[0].qty"),
+        (#"[1,2]"#, ""),
+    ])
+    func rejectsMalformedShapes(json: String, field: String) {
+        #expect(fieldErrors(json).map(\.field).contains(field))
+    }
+
+    @Test func limitsTheNumberOfItems() {
+        let items = (0...CreateOrderRequest.maximumItems).map { #"{"sku":"S-\#($0)","qty":1}"# }.joined(separator: ",")
+        let errors = fieldErrors(#"{"customerId":"c","items":[\#(items)]}"#)
+        #expect(errors == [FieldError(field: "items", message: "must hold between 1 and 100 items, not 101")])
+    }
+
+    @Test func bodyThatIsNotJSONIsADecodingError() {
+        #expect(throws: DecodingError.self) { try validate("{not json") }
+    }
+
+    @Test(arguments: ["a@b.co", "first.last+tag@sub.example.org"])
+    func acceptsEmailAddresses(address: String) {
+        #expect(EmailAddress.isValid(address))
+    }
+
+    @Test(arguments: ["", "a", "a@b", "@b.co", "a@.co", "a b@c.de", "a@b..co", ".a@b.co", "a@b.co\n"])
+    func rejectsEmailAddresses(address: String) {
+        #expect(!EmailAddress.isValid(address))
+    }
+}
