@@ -39,6 +39,18 @@ let package = Package(
             path: "Shared/Orders"
         ),
 
+        .target(
+            name: "ServiceSupport",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            path: "Shared/ServiceSupport"
+        ),
+
         // Tests.
         .testTarget(
             name: "ConveyorRuntimeTests",
@@ -49,6 +61,14 @@ let package = Package(
             name: "OrdersTests",
             dependencies: ["Orders"],
             path: "Tests/OrdersTests"
+        ),
+        .testTarget(
+            name: "ServiceSupportTests",
+            dependencies: [
+                "ServiceSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            path: "Tests/ServiceSupportTests"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,105 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// A `LogHandler` that writes one JSON object per line to standard output:
+///
+/// ```json
+/// {"timestamp":"2026-11-21T18:45:08.123Z","level":"info","service":"order-processor","logger":"consumer","message":"order processed","orderId":"…","eventId":"…","traceId":"…"}
+/// ```
+///
+/// Metadata from the logger, the handler's metadata provider and the call site become
+/// top-level keys; nested values become JSON arrays and objects.
+public struct JSONLogHandler: LogHandler {
+    public var metadata: Logger.Metadata = [:]
+    public var metadataProvider: Logger.MetadataProvider?
+    public var logLevel: Logger.Level
+    private let label: String
+    private let service: String
+    private let output: LogOutput
+
+    public init(label: String, service: String, level: Logger.Level = .info, metadataProvider: Logger.MetadataProvider? = nil, output: LogOutput = .standardOutput) {
+        self.label = label
+        self.service = service
+        self.logLevel = level
+        self.metadataProvider = metadataProvider
+        self.output = output
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        var merged = metadata
+        if let provided = metadataProvider?.get() {
+            merged.merge(provided) { _, new in new }
+        }
+        if let explicit = event.metadata {
+            merged.merge(explicit) { _, new in new }
+        }
+        var text = "{"
+        JSONText.appendPair(&text, "timestamp", .string(Timestamp.now()), first: true)
+        JSONText.appendPair(&text, "level", .string(event.level.rawValue))
+        JSONText.appendPair(&text, "service", .string(service))
+        JSONText.appendPair(&text, "logger", .string(label))
+        JSONText.appendPair(&text, "message", .string(event.message.description))
+        if let error = event.error {
+            JSONText.appendPair(&text, "error", .string(String(describing: error)))
+        }
+        if event.level >= .warning || logLevel <= .debug {
+            let file = event.file.split(separator: "/").last.map(String.init) ?? event.file
+            JSONText.appendPair(&text, "source", .string("\(event.source)/\(file):\(event.line)"))
+        }
+        for key in merged.keys.sorted() where !JSONLogHandler.reservedKeys.contains(key) {
+            JSONText.appendPair(&text, key, merged[key]!)
+        }
+        text += "}\n"
+        output.write(text)
+    }
+
+    static let reservedKeys: Set<String> = ["timestamp", "level", "service", "logger", "message", "error", "source"]
+}
+
+/// Where ``JSONLogHandler`` writes its lines. Lines from all threads are written whole.
+public struct LogOutput: Sendable {
+    private let sink: @Sendable (String) -> Void
+
+    public init(_ sink: @escaping @Sendable (String) -> Void) {
+        self.sink = sink
+    }
+
+    func write(_ line: String) {
+        sink(line)
+    }
+
+    /// File descriptor 1, written with one `write(2)` per line under a lock.
+    public static let standardOutput: LogOutput = {
+        let lock = Mutex(())
+        return LogOutput { line in
+            lock.withLock { _ in
+                var line = line
+                line.withUTF8 { buffer in
+                    var offset = 0
+                    while offset < buffer.count {
+                        let written = Foundation.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                        if written < 0 {
+                            if errno == EINTR { continue }
+                            return
+                        }
+                        offset += written
+                    }
+                }
+            }
+        }
+    }()
+}
+
+enum Timestamp {
+    static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
+    static func now() -> String {
+        style.format(Date())
+    }
+}
