@@ -16,7 +16,17 @@ STACK="$ROOT/deploy/local/stack.sh"
 
 step() { printf '\n==> %s\n' "$*" >&2; }
 
-# Servers the tests run against. The compose stack provides the same pair of functions.
+# Runs a command as a child and waits for it, so a signal to this script is handled at
+# once (bash runs traps only between commands) and on_exit can stop the child.
+child=
+run() {
+    "$@" &
+    child=$!
+    wait "$child"
+    child=
+}
+
+# Where the servers come from is kept to these two functions.
 start_servers() {
     step "starting the local stack"
     "$STACK" up
@@ -34,7 +44,7 @@ stop_servers() {
 
 build() {
     step "swift build --build-tests"
-    swift build --package-path "$ROOT" --build-tests
+    run swift build --package-path "$ROOT" --build-tests
 }
 
 run_tests() {
@@ -43,12 +53,16 @@ run_tests() {
         args+=(--filter "$CONVEYOR_TEST_FILTER")
     fi
     step "swift test ${args[*]}"
-    swift test --package-path "$ROOT" --skip-build "${args[@]}"
+    run swift test --package-path "$ROOT" --skip-build "${args[@]}"
 }
 
 on_exit() {
     local status=$?
     trap - EXIT INT TERM
+    if [[ -n $child ]] && kill -0 "$child" 2>/dev/null; then
+        kill -TERM "$child" 2>/dev/null || true
+        wait "$child" 2>/dev/null || true
+    fi
     if [[ ${servers_started:-0} == 1 ]]; then
         stop_servers || status=$((status == 0 ? 1 : status))
     fi

@@ -538,7 +538,8 @@ rmq_wait() {
         fi
         if ((SECONDS >= deadline)); then
             show_tail "$RMQ_LOG_DIR/startup.log" "$RMQ_LOG_DIR/$NODENAME.log"
-            die "RabbitMQ did not answer on $HOST:$AMQP_PORT within ${WAIT_SECONDS}s (logs: $RMQ_LOG_DIR)"
+            die "RabbitMQ did not answer on $HOST:$AMQP_PORT within ${WAIT_SECONDS}s (logs: $RMQ_LOG_DIR;" \
+                "it may still be starting: '${SELF##*/} down' stops it)"
         fi
         sleep 0.3
     done
