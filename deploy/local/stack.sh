@@ -1,0 +1,833 @@
+#!/usr/bin/env bash
+# Conveyor's local stack: private RabbitMQ and PostgreSQL instances run as plain processes,
+# configured from the same files as the compose stack (deploy/rabbitmq, deploy/postgres).
+# Used by the tests (deploy/test.sh) and by anyone without Docker. `stack.sh help` lists
+# the commands; the settings are described there too.
+set -euo pipefail
+
+# ---------------------------------------------------------------------------------------
+# Paths and settings
+
+SELF=$(realpath "${BASH_SOURCE[0]}")
+LOCAL_DIR=$(dirname "$SELF")
+DEPLOY_DIR=$(dirname "$LOCAL_DIR")
+STATE_DIR="$LOCAL_DIR/.state"
+ENV_FILE="$LOCAL_DIR/.env"
+SETTINGS_FILE="$STATE_DIR/settings.env"
+# Short, stable id of this checkout: names per-checkout paths outside it.
+CHECKOUT_ID=$(printf '%s' "$LOCAL_DIR" | sha256sum | cut -c1-12)
+
+RABBITMQ_USERS=(conveyor-admin api-gateway order-processor notifier dlq-replayer)
+POSTGRES_ROLES=(conveyor conveyor_api_gateway conveyor_order_processor conveyor_notifier conveyor_dlq_replayer)
+SERVICES=(api-gateway order-processor notifier dlq-replayer)
+SETTINGS=(
+    CONVEYOR_LOCAL_POSTGRES_PORT CONVEYOR_LOCAL_AMQP_PORT CONVEYOR_LOCAL_MANAGEMENT_PORT
+    CONVEYOR_LOCAL_PROMETHEUS_PORT CONVEYOR_LOCAL_DIST_PORT CONVEYOR_LOCAL_EPMD_PORT
+    CONVEYOR_LOCAL_NODENAME
+)
+
+# Settings come from the environment, else from the last `up` (so `env`, `status` and the
+# rest agree with what is running), else from the defaults.
+if [[ -f $SETTINGS_FILE ]]; then
+    # shellcheck source=/dev/null
+    . "$SETTINGS_FILE"
+fi
+: "${CONVEYOR_LOCAL_POSTGRES_PORT:=5442}"
+: "${CONVEYOR_LOCAL_AMQP_PORT:=5682}"
+: "${CONVEYOR_LOCAL_MANAGEMENT_PORT:=15682}"
+: "${CONVEYOR_LOCAL_PROMETHEUS_PORT:=15702}"
+: "${CONVEYOR_LOCAL_DIST_PORT:=25682}"
+: "${CONVEYOR_LOCAL_EPMD_PORT:=4379}"
+: "${CONVEYOR_LOCAL_NODENAME:=conveyor@localhost}"
+: "${CONVEYOR_LOCAL_WAIT_SECONDS:=60}"
+
+PG_PORT=$CONVEYOR_LOCAL_POSTGRES_PORT
+AMQP_PORT=$CONVEYOR_LOCAL_AMQP_PORT
+MANAGEMENT_PORT=$CONVEYOR_LOCAL_MANAGEMENT_PORT
+PROMETHEUS_PORT=$CONVEYOR_LOCAL_PROMETHEUS_PORT
+DIST_PORT=$CONVEYOR_LOCAL_DIST_PORT
+EPMD_PORT=$CONVEYOR_LOCAL_EPMD_PORT
+NODENAME=$CONVEYOR_LOCAL_NODENAME
+WAIT_SECONDS=$CONVEYOR_LOCAL_WAIT_SECONDS
+HOST=127.0.0.1
+
+RABBITMQ_BIN=/usr/lib/rabbitmq/bin
+
+# ---------------------------------------------------------------------------------------
+# Messages
+
+say() { printf 'stack: %s\n' "$*" >&2; }
+die() {
+    printf 'stack: error: %s\n' "$*" >&2
+    exit 1
+}
+
+usage() {
+    cat <<EOF
+Usage: ${SELF##*/} COMMAND
+
+Private RabbitMQ and PostgreSQL for Conveyor, listening on $HOST only, with their data
+in deploy/local/.state (per checkout) and generated credentials in deploy/local/.env.
+
+Commands:
+  up              install missing packages (as root), start both servers, apply the
+                  configuration, wait until both answer, print the URLs (idempotent)
+  down            stop both servers (data is kept)
+  status          show what runs; exit status 0 only if both servers run
+  env             print export lines for tests and services (CONVEYOR_TEST_*, CONVEYOR_LOCAL_*)
+  logs [broker|db] [-f]
+                  show the end of the server logs (-f: follow one of them)
+  start-broker, stop-broker, restart-broker
+  start-db, stop-db, restart-db
+                  start/stop one server; start and restart wait until it answers,
+                  stop returns only once it is gone
+  reset           down, then delete all server data (.state); .env is kept, so the
+                  next up recreates everything with the same credentials
+  help            this text
+
+Settings (environment variables; remembered from the last up):
+  CONVEYOR_LOCAL_POSTGRES_PORT    PostgreSQL                 ($PG_PORT)
+  CONVEYOR_LOCAL_AMQP_PORT        RabbitMQ AMQP              ($AMQP_PORT)
+  CONVEYOR_LOCAL_MANAGEMENT_PORT  RabbitMQ management UI     ($MANAGEMENT_PORT)
+  CONVEYOR_LOCAL_PROMETHEUS_PORT  RabbitMQ Prometheus        ($PROMETHEUS_PORT)
+  CONVEYOR_LOCAL_DIST_PORT        Erlang distribution        ($DIST_PORT)
+  CONVEYOR_LOCAL_EPMD_PORT        epmd of this node          ($EPMD_PORT)
+  CONVEYOR_LOCAL_NODENAME         RabbitMQ node name         ($NODENAME)
+  CONVEYOR_LOCAL_WAIT_SECONDS     start-up wait per server   ($WAIT_SECONDS)
+EOF
+}
+
+# ---------------------------------------------------------------------------------------
+# Helpers
+
+is_root() { [[ $EUID -eq 0 ]]; }
+
+# Environment variable suffix for a user or role name: order-processor -> ORDER_PROCESSOR.
+var_suffix() { printf '%s' "$1" | tr 'a-z-' 'A-Z_'; }
+
+# Percent-encodes a URL component (RFC 3986 unreserved characters stay).
+urlencode() {
+    local LC_ALL=C
+    local s=$1 out="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        case $c in
+            [A-Za-z0-9._~-]) out+=$c ;;
+            *) printf -v c '%%%02X' "'$c" && out+=$c ;;
+        esac
+    done
+    printf '%s' "$out"
+}
+
+# True if process PID exists and has not exited. An exited process whose parent has not
+# reaped it (a zombie) counts as gone: not every PID 1 reaps orphans promptly.
+alive() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    stat=${stat##*) }
+    [[ ${stat:0:1} != [ZX] ]]
+}
+
+# True if something accepts TCP connections on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/$HOST/$1") 2>/dev/null; }
+
+# Command prefix that runs a command as USER (empty when we already are USER).
+run_as_prefix() {
+    local user=$1
+    if [[ $user == "$(id -un)" ]]; then
+        return 0
+    fi
+    printf '%s\n' setpriv "--reuid=$(id -u "$user")" "--regid=$(id -g "$user")" --init-groups --
+}
+
+validate_settings() {
+    local var port seen=" "
+    for var in CONVEYOR_LOCAL_POSTGRES_PORT CONVEYOR_LOCAL_AMQP_PORT CONVEYOR_LOCAL_MANAGEMENT_PORT \
+        CONVEYOR_LOCAL_PROMETHEUS_PORT CONVEYOR_LOCAL_DIST_PORT CONVEYOR_LOCAL_EPMD_PORT; do
+        port=${!var}
+        [[ $port =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "$var=$port is not a port number"
+        [[ $seen != *" $port "* ]] || die "$var=$port: port used twice in the settings"
+        seen+="$port "
+    done
+    [[ $WAIT_SECONDS =~ ^[0-9]+$ ]] || die "CONVEYOR_LOCAL_WAIT_SECONDS=$WAIT_SECONDS is not a number"
+    [[ $NODENAME == *@* ]] || die "CONVEYOR_LOCAL_NODENAME=$NODENAME must look like name@host"
+}
+
+save_settings() {
+    local var
+    {
+        echo "# Settings of the last 'stack.sh up'; environment variables override them."
+        for var in "${SETTINGS[@]}"; do
+            printf ': "${%s:=%s}"\n' "$var" "${!var}"
+        done
+    } >"$SETTINGS_FILE"
+}
+
+# Installs Debian's packages for the servers when they are missing (root only).
+ensure_packages() {
+    local missing=()
+    [[ -x $RABBITMQ_BIN/rabbitmq-server ]] || missing+=(rabbitmq-server)
+    find_pg_bin >/dev/null 2>&1 || missing+=(postgresql)
+    command -v setpriv >/dev/null || missing+=(util-linux)
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    is_root || die "missing packages: ${missing[*]} (install them, or run this as root once)"
+    say "installing ${missing[*]} ..."
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    # Keep the packages' own system instances from starting: this stack runs its own.
+    local guard=
+    if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+        printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+        chmod 755 /usr/sbin/policy-rc.d
+        guard=1
+    fi
+    local rc=0
+    apt-get install -y -q --no-install-recommends "${missing[@]}" || rc=$?
+    [[ -z $guard ]] || rm -f /usr/sbin/policy-rc.d
+    ((rc == 0)) || die "apt-get install ${missing[*]} failed"
+}
+
+find_pg_bin() {
+    local dir
+    if [[ -n ${CONVEYOR_LOCAL_PG_BIN:-} ]]; then
+        [[ -x $CONVEYOR_LOCAL_PG_BIN/initdb ]] && echo "$CONVEYOR_LOCAL_PG_BIN" && return 0
+        return 1
+    fi
+    for dir in $(printf '%s\n' /usr/lib/postgresql/*/bin | sort -rV); do
+        [[ -x $dir/initdb ]] && echo "$dir" && return 0
+    done
+    dir=$(command -v initdb 2>/dev/null) && dirname "$dir" && return 0
+    return 1
+}
+
+# Generated credentials: created on first use, reused afterwards; missing keys are added.
+ensure_env_file() {
+    local name var added=0 created=0
+    if [[ ! -f $ENV_FILE ]]; then
+        (umask 077 && printf '# Credentials of the local stack (generated; keep private).\n' >"$ENV_FILE")
+        created=1
+    fi
+    chmod 600 "$ENV_FILE"
+    for name in "${RABBITMQ_USERS[@]/#/RABBITMQ_PASSWORD_}" "${POSTGRES_ROLES[@]/#/POSTGRES_PASSWORD_}"; do
+        var="CONVEYOR_$(var_suffix "$name")"
+        if ! grep -q "^$var=" "$ENV_FILE"; then
+            printf '%s=%s\n' "$var" "$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')" >>"$ENV_FILE"
+            added=1
+        fi
+    done
+    if ((created == 1)); then
+        say "generated credentials in $ENV_FILE"
+    elif ((added == 1)); then
+        say "added missing credentials to $ENV_FILE"
+    fi
+}
+
+load_env_file() {
+    [[ -f $ENV_FILE ]] || die "no $ENV_FILE yet: run '${SELF##*/} up' first"
+    set -a
+    # shellcheck source=/dev/null
+    . "$ENV_FILE"
+    set +a
+}
+
+password_of() {
+    local var
+    var="CONVEYOR_$1_PASSWORD_$(var_suffix "$2")"
+    [[ -n ${!var:-} ]] || die "$var is missing from $ENV_FILE"
+    printf '%s' "${!var}"
+}
+
+# Serialises commands that change the stack. The descriptor is closed for the servers.
+take_lock() {
+    mkdir -p "$STATE_DIR"
+    exec 9>"$STATE_DIR/lock"
+    flock -w 300 9 || die "another stack.sh is still running (lock $STATE_DIR/lock)"
+}
+
+# The directory holding one server's state, owned by the OS user that runs the server.
+# It lives in .state/NAME when that user can reach .state; otherwise (a checkout in a
+# private home directory, say) in /var/tmp/conveyor-<checkout id>/NAME, linked from
+# .state/NAME, so each checkout still has its own.
+server_dir() {
+    local name=$1 user=$2 link="$STATE_DIR/$1" target
+    if [[ -L $link ]]; then
+        target=$(readlink "$link")
+        mkdir -p "$target"
+    elif [[ -d $link ]]; then
+        target=$link
+    else
+        mkdir -p "$STATE_DIR"
+        is_root && chmod 755 "$STATE_DIR"
+        # shellcheck disable=SC2046
+        if $(run_as_prefix "$user") test -x "$STATE_DIR"; then
+            target=$link
+            mkdir -p "$target"
+        else
+            target="/var/tmp/conveyor-$CHECKOUT_ID/$name"
+            mkdir -p "$target"
+            chmod 755 "$(dirname "$target")"
+            ln -s "$target" "$link"
+            say "$user cannot reach $STATE_DIR; $name data is in $target"
+        fi
+    fi
+    chmod 700 "$target"
+    is_root && chown "$user:" "$target"
+    printf '%s' "$target"
+}
+
+# Prints the tail of a log file, for error messages.
+show_tail() {
+    local file
+    for file in "$@"; do
+        [[ -s $file ]] || continue
+        printf -- '--- last lines of %s\n' "$file" >&2
+        tail -n 40 "$file" >&2
+    done
+}
+
+# ---------------------------------------------------------------------------------------
+# PostgreSQL
+
+pg_setup() {
+    PG_OS_USER=postgres
+    is_root || PG_OS_USER=$(id -un)
+    id "$PG_OS_USER" >/dev/null 2>&1 || die "no OS user $PG_OS_USER (it comes with the postgresql package)"
+    PG_BIN=$(find_pg_bin) || die "PostgreSQL binaries not found (set CONVEYOR_LOCAL_PG_BIN)"
+    mapfile -t AS_PG < <(run_as_prefix "$PG_OS_USER")
+    PG_DIR=$(server_dir postgres "$PG_OS_USER")
+    PG_DATA="$PG_DIR/data"
+    PG_LOG="$PG_DIR/postgres.log"
+    # A Unix socket path has at most 107 bytes.
+    PG_SOCKET_DIR="$PG_DIR/run"
+    if ((${#PG_SOCKET_DIR} > 80)); then
+        PG_SOCKET_DIR="/tmp/conveyor-pg-$PG_PORT-$CHECKOUT_ID"
+    fi
+}
+
+pg_pid() {
+    local pid
+    pid=$(head -n 1 "$PG_DATA/postmaster.pid" 2>/dev/null) || return 1
+    [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
+    [[ $(cat "/proc/$pid/comm" 2>/dev/null) == postgres* ]] || return 1
+    printf '%s' "$pid"
+}
+
+pg_running() { pg_pid >/dev/null; }
+
+# Runs a PostgreSQL server tool as the server's OS user, from a directory it can read.
+pg_as() { (cd "$PG_DIR" && "${AS_PG[@]}" "$@"); }
+
+pg_psql() {
+    PGHOST=$PG_SOCKET_DIR PGPORT=$PG_PORT "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -U postgres "$@"
+}
+
+pg_initdb() {
+    [[ -s $PG_DATA/PG_VERSION ]] && return 0
+    say "initialising PostgreSQL in $PG_DATA"
+    rm -rf "$PG_DATA"
+    pg_as "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -E UTF8 --locale=C.UTF-8 \
+        --auth-local=trust --auth-host=scram-sha-256 >>"$PG_LOG" 2>&1 ||
+        {
+            show_tail "$PG_LOG"
+            die "initdb failed"
+        }
+}
+
+pg_start() {
+    if pg_running; then
+        say "PostgreSQL already runs (pid $(pg_pid))"
+        return 0
+    fi
+    ! port_open "$PG_PORT" ||
+        die "port $PG_PORT is already in use; pick another with CONVEYOR_LOCAL_POSTGRES_PORT"
+    pg_initdb
+    mkdir -p "$PG_SOCKET_DIR"
+    chmod 700 "$PG_SOCKET_DIR"
+    touch "$PG_LOG"
+    is_root && chown "$PG_OS_USER:" "$PG_SOCKET_DIR" "$PG_LOG"
+    say "starting PostgreSQL on $HOST:$PG_PORT"
+    local opts="-p $PG_PORT -c listen_addresses=$HOST -c unix_socket_directories='$PG_SOCKET_DIR'"
+    opts+=" -c unix_socket_permissions=0700"
+    # pg_ctl waits until the server accepts connections, and starts it in its own session.
+    if ! pg_as "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -o "$opts" \
+        -w -t "$WAIT_SECONDS" >/dev/null 9>&-; then
+        show_tail "$PG_LOG"
+        die "PostgreSQL did not start within ${WAIT_SECONDS}s (log: $PG_LOG)"
+    fi
+    pg_wait
+}
+
+pg_wait() {
+    local deadline=$((SECONDS + WAIT_SECONDS))
+    until "$PG_BIN/pg_isready" -q -h "$HOST" -p "$PG_PORT" -t 2; do
+        if ! pg_running || ((SECONDS >= deadline)); then
+            show_tail "$PG_LOG"
+            die "PostgreSQL does not answer on $HOST:$PG_PORT (log: $PG_LOG)"
+        fi
+        sleep 0.2
+    done
+}
+
+pg_stop() {
+    local pid deadline
+    if ! pid=$(pg_pid); then
+        say "PostgreSQL is not running"
+        return 0
+    fi
+    say "stopping PostgreSQL (pid $pid)"
+    pg_as "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m fast -w -t 30 >/dev/null 2>&1 ||
+        pg_as "$PG_BIN/pg_ctl" stop -D "$PG_DATA" -m immediate -w -t 10 >/dev/null 2>&1 ||
+        true
+    if alive "$pid"; then
+        say "PostgreSQL did not stop; killing pid $pid"
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    deadline=$((SECONDS + 10))
+    while alive "$pid" || port_open "$PG_PORT"; do
+        ((SECONDS < deadline)) || die "PostgreSQL (pid $pid) is still there"
+        sleep 0.1
+    done
+}
+
+# Runs deploy/postgres/init in order, as the postgres image does on first start, with the
+# same variables. The scripts are idempotent, so this converges roles and passwords to .env.
+pg_apply_init() {
+    local file
+    for file in "$DEPLOY_DIR"/postgres/init/*; do
+        case $file in
+            *.sh)
+                PGHOST=$PG_SOCKET_DIR PGPORT=$PG_PORT POSTGRES_USER=postgres POSTGRES_DB=postgres \
+                    bash "$file" || die "$file failed"
+                ;;
+            *.sql)
+                pg_psql -d postgres -f "$file" || die "$file failed"
+                ;;
+        esac
+    done
+}
+
+# ---------------------------------------------------------------------------------------
+# RabbitMQ
+
+rmq_setup() {
+    RMQ_OS_USER=rabbitmq
+    is_root || RMQ_OS_USER=$(id -un)
+    id "$RMQ_OS_USER" >/dev/null 2>&1 || die "no OS user $RMQ_OS_USER (it comes with the rabbitmq-server package)"
+    mapfile -t AS_RMQ < <(run_as_prefix "$RMQ_OS_USER")
+    RMQ_DIR=$(server_dir rabbitmq "$RMQ_OS_USER")
+    RMQ_LOG_DIR="$RMQ_DIR/log"
+    RMQ_LAUNCHER_PID_FILE="$RMQ_DIR/launcher.pid"
+    # Everything the server and its CLI tools read, so neither touches a system instance:
+    # own config, plugins file, data, logs, Erlang cookie ($HOME), epmd and ports.
+    RMQ_ENV=(
+        "HOME=$RMQ_DIR/home"
+        "RABBITMQ_NODENAME=$NODENAME"
+        "RABBITMQ_CONF_ENV_FILE=$RMQ_DIR/rabbitmq-env.conf"
+        "RABBITMQ_CONFIG_FILE=$RMQ_DIR/rabbitmq.conf"
+        "RABBITMQ_ADVANCED_CONFIG_FILE=$RMQ_DIR/advanced.config"
+        "RABBITMQ_ENABLED_PLUGINS_FILE=$RMQ_DIR/enabled_plugins"
+        "RABBITMQ_MNESIA_BASE=$RMQ_DIR/mnesia"
+        "RABBITMQ_LOG_BASE=$RMQ_LOG_DIR"
+        "RABBITMQ_PID_FILE=$RMQ_DIR/rabbitmq.pid"
+        "RABBITMQ_DIST_PORT=$DIST_PORT"
+        "RABBITMQ_CTL_DIST_PORT_MIN=$((DIST_PORT + 10000))"
+        "RABBITMQ_CTL_DIST_PORT_MAX=$((DIST_PORT + 10009))"
+        "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
+        "RABBITMQ_CTL_ERL_ARGS=-kernel inet_dist_use_interface {127,0,0,1}"
+        "ERL_EPMD_PORT=$EPMD_PORT"
+        "ERL_EPMD_ADDRESS=$HOST"
+    )
+}
+
+# Runs a RabbitMQ CLI tool (rabbitmqctl, rabbitmq-diagnostics, ...) against this node.
+rmq_cli() {
+    local tool=$1
+    shift
+    (cd "$RMQ_DIR" && "${AS_RMQ[@]}" env "${RMQ_ENV[@]}" "$RABBITMQ_BIN/$tool" -n "$NODENAME" "$@")
+}
+
+# The pid of our Erlang VM, or of the launcher while the VM is not up yet.
+rmq_pid() {
+    local pid file
+    for file in "$RMQ_DIR/rabbitmq.pid" "$RMQ_LAUNCHER_PID_FILE"; do
+        pid=$(cat "$file" 2>/dev/null) || continue
+        [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || continue
+        # Guard against a recycled pid: the process must belong to this state directory.
+        tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$RMQ_DIR" ||
+            tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qxF -- "RABBITMQ_MNESIA_BASE=$RMQ_DIR/mnesia" ||
+            continue
+        printf '%s' "$pid"
+        return 0
+    done
+    return 1
+}
+
+rmq_running() { rmq_pid >/dev/null; }
+
+rmq_answers() { port_open "$AMQP_PORT" && port_open "$MANAGEMENT_PORT" && port_open "$PROMETHEUS_PORT"; }
+
+# Checksum of what the definitions are rendered from: change either and they are re-applied.
+rmq_definitions_source_sum() {
+    cat "$DEPLOY_DIR/rabbitmq/definitions.json" "$ENV_FILE" | sha256sum | cut -d' ' -f1
+}
+
+rmq_render_definitions() {
+    "$DEPLOY_DIR/rabbitmq/render-definitions.sh" "$DEPLOY_DIR/rabbitmq/definitions.json" \
+        "$RMQ_DIR/definitions.json"
+    rmq_definitions_source_sum >"$RMQ_DIR/definitions.sum"
+    is_root && chown "$RMQ_OS_USER:" "$RMQ_DIR/definitions.json" "$RMQ_DIR/definitions.sum"
+    return 0
+}
+
+rmq_prepare() {
+    mkdir -p "$RMQ_DIR/home" "$RMQ_DIR/mnesia" "$RMQ_LOG_DIR"
+    if [[ ! -s $RMQ_DIR/home/.erlang.cookie ]]; then
+        (umask 077 && od -An -N20 -tx1 /dev/urandom | tr -d ' \n' | tr 'a-f' 'A-F' >"$RMQ_DIR/home/.erlang.cookie")
+    fi
+    chmod 400 "$RMQ_DIR/home/.erlang.cookie"
+    : >"$RMQ_DIR/rabbitmq-env.conf"
+    cp "$DEPLOY_DIR/rabbitmq/enabled_plugins" "$RMQ_DIR/enabled_plugins"
+    {
+        cat "$DEPLOY_DIR/rabbitmq/rabbitmq.conf"
+        cat <<EOF
+
+## deploy/local: listeners on $HOST only, this checkout's ports and definitions.
+listeners.tcp.default = $HOST:$AMQP_PORT
+management.tcp.ip = $HOST
+management.tcp.port = $MANAGEMENT_PORT
+prometheus.tcp.ip = $HOST
+prometheus.tcp.port = $PROMETHEUS_PORT
+load_definitions = $RMQ_DIR/definitions.json
+log.console = false
+log.file.level = info
+EOF
+    } >"$RMQ_DIR/rabbitmq.conf"
+    rmq_render_definitions
+    is_root && chown -R "$RMQ_OS_USER:" "$RMQ_DIR"
+    return 0
+}
+
+# Starts the node in the background; rmq_wait waits for it.
+rmq_launch() {
+    if rmq_running; then
+        say "RabbitMQ already runs (pid $(rmq_pid))"
+        return 0
+    fi
+    local port
+    for port in "$AMQP_PORT" "$MANAGEMENT_PORT" "$PROMETHEUS_PORT" "$DIST_PORT"; do
+        ! port_open "$port" || die "port $port is already in use; see '${SELF##*/} help' for the port settings"
+    done
+    rmq_prepare
+    rm -f "$RMQ_DIR/rabbitmq.pid"
+    say "starting RabbitMQ $NODENAME on $HOST:$AMQP_PORT"
+    # In its own session, so a Ctrl-C in the calling terminal does not reach it.
+    (
+        cd "$RMQ_DIR"
+        exec "${AS_RMQ[@]}" setsid env "${RMQ_ENV[@]}" "$RABBITMQ_BIN/rabbitmq-server" \
+            </dev/null >>"$RMQ_LOG_DIR/startup.log" 2>&1 9>&-
+    ) &
+    echo $! >"$RMQ_LAUNCHER_PID_FILE"
+}
+
+rmq_wait() {
+    local deadline=$((SECONDS + WAIT_SECONDS))
+    until rmq_answers; do
+        if ! rmq_running; then
+            show_tail "$RMQ_LOG_DIR/startup.log" "$RMQ_LOG_DIR/$NODENAME.log"
+            die "RabbitMQ exited during start-up (logs: $RMQ_LOG_DIR)"
+        fi
+        if ((SECONDS >= deadline)); then
+            show_tail "$RMQ_LOG_DIR/startup.log" "$RMQ_LOG_DIR/$NODENAME.log"
+            die "RabbitMQ did not answer on $HOST:$AMQP_PORT within ${WAIT_SECONDS}s (logs: $RMQ_LOG_DIR;" \
+                "it may still be starting: '${SELF##*/} down' stops it)"
+        fi
+        sleep 0.3
+    done
+}
+
+rmq_start() {
+    rmq_launch
+    rmq_wait
+}
+
+# Re-applies the definitions to a running node when .env or definitions.json changed.
+rmq_sync_definitions() {
+    [[ $(cat "$RMQ_DIR/definitions.sum" 2>/dev/null) != "$(rmq_definitions_source_sum)" ]] || return 0
+    say "importing changed RabbitMQ definitions"
+    rmq_render_definitions
+    rmq_cli rabbitmqctl -q import_definitions "$RMQ_DIR/definitions.json" >/dev/null ||
+        die "importing $RMQ_DIR/definitions.json failed"
+}
+
+rmq_stop() {
+    local pid group deadline
+    if ! pid=$(rmq_pid); then
+        say "RabbitMQ is not running"
+        rmq_stop_epmd
+        return 0
+    fi
+    group=$(cat "$RMQ_LAUNCHER_PID_FILE" 2>/dev/null || true)
+    say "stopping RabbitMQ (pid $pid)"
+    # SIGTERM makes the node shut down cleanly.
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + 30))
+    while rmq_running; do
+        if ((SECONDS >= deadline)); then
+            say "RabbitMQ did not stop within 30s; killing it"
+            [[ -z $group ]] || kill -KILL -- "-$group" 2>/dev/null || true
+            kill -KILL "$(rmq_pid)" 2>/dev/null || true
+            sleep 0.5
+            break
+        fi
+        sleep 0.2
+    done
+    # The launcher's session may still hold helpers (erl_child_setup, inet_gethost).
+    [[ -z $group ]] || kill -KILL -- "-$group" 2>/dev/null || true
+    deadline=$((SECONDS + 10))
+    while rmq_running || port_open "$AMQP_PORT"; do
+        ((SECONDS < deadline)) || die "RabbitMQ (pid $pid) is still there"
+        sleep 0.1
+    done
+    rm -f "$RMQ_LAUNCHER_PID_FILE" "$RMQ_DIR/rabbitmq.pid"
+    rmq_stop_epmd
+}
+
+# The node started an epmd on EPMD_PORT; it exits only when asked, and refuses while any
+# node is registered with it.
+rmq_stop_epmd() {
+    local epmd
+    epmd=$(command -v epmd || printf '%s' /usr/lib/erlang/erts-*/bin/epmd)
+    [[ -x $epmd ]] || return 0
+    local deadline=$((SECONDS + 5))
+    while port_open "$EPMD_PORT" && ((SECONDS < deadline)); do
+        "$epmd" -port "$EPMD_PORT" -kill >/dev/null 2>&1 || sleep 0.2
+    done
+}
+
+# ---------------------------------------------------------------------------------------
+# URLs
+
+amqp_url() { # USER
+    printf 'amqp://%s:%s@%s:%s/conveyor' "$(urlencode "$1")" \
+        "$(urlencode "$(password_of RABBITMQ "$1")")" "$HOST" "$AMQP_PORT"
+}
+
+postgres_url() { # ROLE
+    printf 'postgres://%s:%s@%s:%s/conveyor?sslmode=disable' "$(urlencode "$1")" \
+        "$(urlencode "$(password_of POSTGRES "$1")")" "$HOST" "$PG_PORT"
+}
+
+# ---------------------------------------------------------------------------------------
+# Commands
+
+cmd_up() {
+    validate_settings
+    ensure_packages
+    take_lock
+    if [[ -f $SETTINGS_FILE ]] && ! diff -q <(save_settings_text) "$SETTINGS_FILE" >/dev/null; then
+        pg_setup
+        rmq_setup
+        if pg_running || rmq_running; then
+            die "the stack runs with other settings ($SETTINGS_FILE); run '${SELF##*/} down' first"
+        fi
+    fi
+    save_settings
+    ensure_env_file
+    load_env_file
+    pg_setup
+    rmq_setup
+    # The broker boots while PostgreSQL initialises.
+    rmq_launch
+    pg_start
+    pg_apply_init
+    rmq_wait
+    rmq_sync_definitions
+    print_urls
+}
+
+save_settings_text() {
+    local SETTINGS_FILE=/dev/stdout
+    save_settings
+}
+
+cmd_down() {
+    take_lock
+    pg_setup
+    rmq_setup
+    rmq_stop
+    pg_stop
+    say "stopped (data kept in $STATE_DIR)"
+}
+
+cmd_status() {
+    local rc=0 pid
+    pg_setup_quiet
+    rmq_setup_quiet
+    if [[ -n ${RMQ_DIR:-} ]] && pid=$(rmq_pid); then
+        if rmq_answers; then
+            printf 'broker    running   pid %-7s amqp://%s:%s/conveyor  http://%s:%s  (node %s)\n' \
+                "$pid" "$HOST" "$AMQP_PORT" "$HOST" "$MANAGEMENT_PORT" "$NODENAME"
+        else
+            printf 'broker    starting  pid %-7s (not answering on %s:%s yet)\n' "$pid" "$HOST" "$AMQP_PORT"
+            rc=3
+        fi
+    else
+        printf 'broker    stopped\n'
+        rc=3
+    fi
+    if [[ -n ${PG_DATA:-} ]] && pid=$(pg_pid); then
+        if "$PG_BIN/pg_isready" -q -h "$HOST" -p "$PG_PORT" -t 2; then
+            printf 'postgres  running   pid %-7s postgres://%s:%s/conveyor\n' "$pid" "$HOST" "$PG_PORT"
+        else
+            printf 'postgres  starting  pid %-7s (not answering on %s:%s yet)\n' "$pid" "$HOST" "$PG_PORT"
+            rc=3
+        fi
+    else
+        printf 'postgres  stopped\n'
+        rc=3
+    fi
+    printf 'state     %s\n' "$STATE_DIR"
+    return "$rc"
+}
+
+# For read-only commands: find the directories without creating anything.
+pg_setup_quiet() {
+    [[ -d $STATE_DIR/postgres ]] || return 0
+    pg_setup
+}
+rmq_setup_quiet() {
+    [[ -d $STATE_DIR/rabbitmq ]] || return 0
+    rmq_setup
+}
+
+print_urls() {
+    cat <<EOF
+Conveyor local stack is up.
+  RabbitMQ AMQP     amqp://conveyor-admin:***@$HOST:$AMQP_PORT/conveyor
+  Management UI     http://$HOST:$MANAGEMENT_PORT/  (user conveyor-admin)
+  Prometheus        http://$HOST:$PROMETHEUS_PORT/metrics
+  PostgreSQL        postgres://conveyor:***@$HOST:$PG_PORT/conveyor?sslmode=disable
+  Passwords         $ENV_FILE
+  Full URLs         eval "\$($SELF env)"
+EOF
+}
+
+cmd_env() {
+    local service suffix
+    load_env_file
+    export_line CONVEYOR_TEST_STACK "$SELF"
+    export_line CONVEYOR_TEST_AMQP_URL "$(amqp_url conveyor-admin)"
+    export_line CONVEYOR_TEST_MANAGEMENT_URL "http://$HOST:$MANAGEMENT_PORT"
+    export_line CONVEYOR_TEST_POSTGRES_URL "$(postgres_url conveyor)"
+    for service in "${SERVICES[@]}"; do
+        suffix=$(var_suffix "$service")
+        export_line "CONVEYOR_LOCAL_AMQP_URL_$suffix" "$(amqp_url "$service")"
+        export_line "CONVEYOR_LOCAL_POSTGRES_URL_$suffix" "$(postgres_url "conveyor_${service//-/_}")"
+    done
+}
+
+# export NAME='VALUE', safe for eval and readable.
+export_line() {
+    local q="'\\''"
+    printf "export %s='%s'\n" "$1" "${2//\'/$q}"
+}
+
+cmd_logs() {
+    local target=all follow=
+    while [[ $# -gt 0 ]]; do
+        case $1 in
+            broker | db | all) target=$1 ;;
+            -f | --follow) follow=1 ;;
+            *) die "logs: unknown argument $1 (use: logs [broker|db] [-f])" ;;
+        esac
+        shift
+    done
+    pg_setup_quiet
+    rmq_setup_quiet
+    local files=()
+    if [[ $target != db && -n ${RMQ_DIR:-} ]]; then
+        files+=("$RMQ_LOG_DIR/$NODENAME.log" "$RMQ_LOG_DIR/startup.log")
+    fi
+    if [[ $target != broker && -n ${PG_LOG:-} ]]; then
+        files+=("$PG_LOG")
+    fi
+    local existing=() file
+    for file in "${files[@]}"; do
+        [[ -f $file ]] && existing+=("$file")
+    done
+    [[ ${#existing[@]} -gt 0 ]] || die "no logs yet"
+    if [[ -n $follow ]]; then
+        exec tail -n 50 -F "${existing[@]}"
+    fi
+    tail -n 50 "${existing[@]}"
+}
+
+cmd_reset() {
+    cmd_down
+    local name target
+    for name in postgres rabbitmq; do
+        if [[ -L $STATE_DIR/$name ]]; then
+            target=$(readlink "$STATE_DIR/$name")
+            [[ $target == /var/tmp/conveyor-"$CHECKOUT_ID"/* ]] && rm -rf -- "$target"
+            rmdir "/var/tmp/conveyor-$CHECKOUT_ID" 2>/dev/null || true
+        fi
+    done
+    [[ -z ${PG_SOCKET_DIR:-} || $PG_SOCKET_DIR == "$STATE_DIR"/* ]] || rm -rf -- "$PG_SOCKET_DIR"
+    rm -rf -- "$STATE_DIR"
+    say "deleted $STATE_DIR (credentials in $ENV_FILE kept)"
+}
+
+with_server() { # ACTION SERVER
+    local action=$1 server=$2
+    take_lock
+    case $server in
+        broker)
+            rmq_setup
+            case $action in
+                start)
+                    load_env_file
+                    rmq_start
+                    ;;
+                stop) rmq_stop ;;
+                restart)
+                    load_env_file
+                    rmq_stop
+                    rmq_start
+                    ;;
+            esac
+            ;;
+        db)
+            pg_setup
+            case $action in
+                start) pg_start ;;
+                stop) pg_stop ;;
+                restart)
+                    pg_stop
+                    pg_start
+                    ;;
+            esac
+            ;;
+    esac
+}
+
+main() {
+    local command=${1:-help}
+    [[ $# -eq 0 ]] || shift
+    case $command in
+        up) cmd_up "$@" ;;
+        down) cmd_down ;;
+        status) cmd_status ;;
+        env) cmd_env ;;
+        logs) cmd_logs "$@" ;;
+        reset) cmd_reset ;;
+        start-broker | stop-broker | restart-broker) with_server "${command%%-*}" broker ;;
+        start-db | stop-db | restart-db) with_server "${command%%-*}" db ;;
+        help | -h | --help) usage ;;
+        *)
+            usage >&2
+            die "unknown command: $command"
+            ;;
+    esac
+}
+
+main "$@"

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# The one test command. Builds the package and its tests, starts the local stack
+# (deploy/local/stack.sh: private RabbitMQ and PostgreSQL), runs every test against it
+# (unit, integration, end to end), and stops the stack again whatever happens.
+#
+# Environment:
+#   CONVEYOR_TEST_FILTER      run only the tests matching this (swift test --filter)
+#   CONVEYOR_TEST_KEEP_STACK  1: leave the servers running afterwards (for debugging)
+#   CONVEYOR_LOCAL_*          ports and other settings of the stack (stack.sh help)
+#
+# Exit status: that of swift test, or of the step that failed before it.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+STACK="$ROOT/deploy/local/stack.sh"
+
+step() { printf '\n==> %s\n' "$*" >&2; }
+
+# Runs a command as a child and waits for it, so a signal to this script is handled at
+# once (bash runs traps only between commands) and on_exit can stop the child.
+child=
+run() {
+    "$@" &
+    child=$!
+    wait "$child"
+    child=
+}
+
+# Where the servers come from is kept to these two functions.
+start_servers() {
+    step "starting the local stack"
+    "$STACK" up
+    eval "$("$STACK" env)"
+}
+
+stop_servers() {
+    if [[ ${CONVEYOR_TEST_KEEP_STACK:-0} == 1 ]]; then
+        step "leaving the local stack running (CONVEYOR_TEST_KEEP_STACK=1); stop it with: $STACK down"
+        return 0
+    fi
+    step "stopping the local stack"
+    "$STACK" down
+}
+
+build() {
+    step "swift build --build-tests"
+    run swift build --package-path "$ROOT" --build-tests
+}
+
+run_tests() {
+    local args=()
+    if [[ -n ${CONVEYOR_TEST_FILTER:-} ]]; then
+        args+=(--filter "$CONVEYOR_TEST_FILTER")
+    fi
+    step "swift test ${args[*]}"
+    run swift test --package-path "$ROOT" --skip-build "${args[@]}"
+}
+
+on_exit() {
+    local status=$?
+    trap - EXIT INT TERM
+    if [[ -n $child ]] && kill -0 "$child" 2>/dev/null; then
+        kill -TERM "$child" 2>/dev/null || true
+        wait "$child" 2>/dev/null || true
+    fi
+    if [[ ${servers_started:-0} == 1 ]]; then
+        stop_servers || status=$((status == 0 ? 1 : status))
+    fi
+    if ((status == 0)); then
+        step "tests passed"
+    else
+        step "FAILED (exit status $status)"
+    fi
+    exit "$status"
+}
+
+command -v swift >/dev/null || PATH="/opt/swift/usr/bin:$PATH"
+command -v swift >/dev/null || {
+    echo "test.sh: swift not found (not on PATH, not in /opt/swift/usr/bin)" >&2
+    exit 1
+}
+
+trap on_exit EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Build first: a compile error needs no servers, and none sit idle during the build.
+build
+servers_started=1
+start_servers
+run_tests
