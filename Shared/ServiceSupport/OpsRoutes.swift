@@ -13,10 +13,11 @@ public struct OpsRoutes: Sendable {
     public var registry: PrometheusCollectorRegistry
     public var processMetrics: ProcessMetrics
 
-    public init(readiness: Readiness, registry: PrometheusCollectorRegistry, processMetrics: ProcessMetrics) {
+    /// Also registers the `process_*` metrics (``ProcessMetrics``) in `registry`.
+    public init(readiness: Readiness, registry: PrometheusCollectorRegistry) {
         self.readiness = readiness
         self.registry = registry
-        self.processMetrics = processMetrics
+        self.processMetrics = ProcessMetrics(registry: registry)
     }
 
     public func add<Context: RequestContext>(to router: Router<Context>) {

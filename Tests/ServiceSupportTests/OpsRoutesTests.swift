@@ -8,7 +8,7 @@ import Testing
 @Suite struct OpsRoutesTests {
     private func application(readiness: Readiness, registry: PrometheusCollectorRegistry = .init()) -> some ApplicationProtocol {
         let router = Router()
-        OpsRoutes(readiness: readiness, registry: registry, processMetrics: ProcessMetrics(registry: registry)).add(to: router)
+        OpsRoutes(readiness: readiness, registry: registry).add(to: router)
         return Application(router: router)
     }
 

@@ -1,0 +1,34 @@
+import Messaging
+
+/// How a worker consumes its queue and handles failures.
+///
+/// - `RETRY_DELAYS`: the retry tiers, comma-separated; default `1s,5s,30s,2m`.
+/// - `MAX_ATTEMPTS`: attempts in total before a message is dead-lettered, 1–100; default 5.
+/// - `DELIVERY_LIMIT`: the work queue's `x-delivery-limit`, the guard against a message that
+///   crashes consumers again and again, 1–1000; default 20.
+/// - `PREFETCH`: unacknowledged deliveries held at once, 1–10000; default 100.
+/// - `CONCURRENCY`: messages handled at once, 1–1000; default 16.
+public struct ConsumerSettings: Sendable {
+    public var retryPolicy: RetryPolicy
+    public var deliveryLimit: Int
+    public var prefetch: Int
+    public var concurrency: Int
+
+    public init(reader: inout ConfigurationReader) {
+        let defaults = RetryPolicy()
+        let delays = reader.durations("RETRY_DELAYS", default: defaults.delays)
+        let maxAttempts = reader.int("MAX_ATTEMPTS", default: defaults.maxAttempts, range: 1...100)
+        retryPolicy = RetryPolicy(delays: delays, maxAttempts: maxAttempts)
+        deliveryLimit = reader.int("DELIVERY_LIMIT", default: 20, range: 1...1000)
+        prefetch = reader.int("PREFETCH", default: 100, range: 1...10_000)
+        concurrency = reader.int("CONCURRENCY", default: 16, range: 1...1000)
+        if concurrency > prefetch {
+            reader.report("CONCURRENCY", expected: "at most PREFETCH (\(prefetch))", found: "\(concurrency)")
+        }
+    }
+
+    /// The topology of consumer `name` bound to `routingKeys`.
+    public func topology(consumer name: String, routingKeys: [String]) -> ConsumerTopology {
+        ConsumerTopology(consumer: name, routingKeys: routingKeys, retryPolicy: retryPolicy, deliveryLimit: deliveryLimit)
+    }
+}

@@ -1,0 +1,47 @@
+import Storage
+
+/// How a service reaches PostgreSQL.
+///
+/// - `DATABASE_URL` (required): `postgres://user:password@host:5432/database?sslmode=prefer`,
+///   the service's own role.
+/// - `DATABASE_POOL_SIZE`: connections at most, 1–200; default 10.
+/// - `DATABASE_MIGRATION_URL`: a role allowed to create tables. When set, the service applies
+///   pending migrations at start-up (safe from every replica at once); when not, it waits
+///   until another process has applied them.
+/// - `DATABASE_STARTUP_TIMEOUT`: how long start-up waits for the database and its migrations
+///   before giving up; default 2m.
+public struct DatabaseSettings: Sendable {
+    public var pool: PostgresPool.Configuration
+    public var migration: PostgresConfiguration?
+    public var startupTimeout: Duration
+
+    public init(reader: inout ConfigurationReader, applicationName: String) {
+        let url = reader.url("DATABASE_URL", schemes: ["postgres", "postgresql"])
+        let connection = Self.parse(url, variable: "DATABASE_URL", applicationName: applicationName, reader: &reader)
+        let size = reader.int("DATABASE_POOL_SIZE", default: 10, range: 1...200)
+        pool = PostgresPool.Configuration(connection: connection, maxConnections: size)
+        if reader.raw("DATABASE_MIGRATION_URL") != nil {
+            let migrationURL = reader.url("DATABASE_MIGRATION_URL", schemes: ["postgres", "postgresql"])
+            migration = Self.parse(migrationURL, variable: "DATABASE_MIGRATION_URL", applicationName: applicationName + "-migrations", reader: &reader)
+        } else {
+            migration = nil
+        }
+        startupTimeout = reader.duration("DATABASE_STARTUP_TIMEOUT", default: .seconds(120), range: .seconds(1)...(.seconds(3600)))
+    }
+
+    private static func parse(
+        _ url: String, variable: String, applicationName: String, reader: inout ConfigurationReader
+    ) -> PostgresConfiguration {
+        guard !url.isEmpty else { return PostgresConfiguration(host: "localhost", user: "conveyor", database: "conveyor") }
+        do {
+            var configuration = try PostgresConfiguration(url: url)
+            if configuration.applicationName == nil {
+                configuration.applicationName = applicationName
+            }
+            return configuration
+        } catch {
+            reader.report(variable, expected: "a PostgreSQL URL like postgres://user:password@host:5432/database (\(error))")
+            return PostgresConfiguration(host: "localhost", user: "conveyor", database: "conveyor")
+        }
+    }
+}
