@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "Storage",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Tests/StorageTests"

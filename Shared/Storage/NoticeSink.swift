@@ -23,8 +23,9 @@ final class NoticeSink: Sendable {
             case "DEBUG": .debug
             case "LOG", "INFO": .info
             case "NOTICE": .notice
-            case "WARNING": .warning
-            default: .error
+            // ERROR and FATAL reach the notice receiver only outside a statement, when the
+            // server ends an idle session (for example on shutdown); the pool then replaces it.
+            default: .warning
             }
         logger.log(level: level, "PostgreSQL \(severity): \(message)", metadata: metadata)
     }

@@ -108,6 +108,7 @@ public actor PostgresConnection: PostgresQuerying {
     }
 
     /// Runs one statement and returns the number of rows it inserted, updated or deleted.
+    @discardableResult
     public func execute(_ sql: String, _ parameters: [any PostgresBindable]) async throws -> Int {
         try await run(sql, parameters, cancellable: true).affectedRows
     }
@@ -124,11 +125,14 @@ public actor PostgresConnection: PostgresQuerying {
     /// still good.
     func isHealthy() -> Bool {
         guard let handle, PQstatus(handle) == CONNECTION_OK else { return false }
-        var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
-        let ready = poll(&descriptor, 1, 0)
-        if ready < 0 { return false }
-        if ready > 0 {
-            guard PQconsumeInput(handle) == 1 else { return false }
+        // A server that shuts down first sends a FATAL message, then closes the socket: keep
+        // reading while the socket has something, so the end of the stream is seen too.
+        for _ in 0..<4 {
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            let ready = poll(&descriptor, 1, 0)
+            if ready < 0 { return false }
+            if ready == 0 { break }
+            guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else { return false }
         }
         return PQstatus(handle) == CONNECTION_OK
     }

@@ -69,6 +69,7 @@ public final class PostgresPool: PostgresQuerying, Service, Sendable {
         try await withConnection { try await $0.query(sql, parameters) }
     }
 
+    @discardableResult
     public func execute(_ sql: String, _ parameters: [any PostgresBindable]) async throws -> Int {
         try await withConnection { try await $0.execute(sql, parameters) }
     }

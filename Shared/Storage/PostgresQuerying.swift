@@ -5,6 +5,7 @@ public protocol PostgresQuerying: Sendable {
     /// Runs one statement with `$1`, `$2`, … bound to `parameters` and returns its rows.
     func query(_ sql: String, _ parameters: [any PostgresBindable]) async throws -> PostgresRows
     /// Runs one statement and returns the number of rows it inserted, updated or deleted.
+    @discardableResult
     func execute(_ sql: String, _ parameters: [any PostgresBindable]) async throws -> Int
 }
 

@@ -15,6 +15,7 @@ public struct PostgresTransaction: PostgresQuerying {
         try await connection.query(sql, parameters)
     }
 
+    @discardableResult
     public func execute(_ sql: String, _ parameters: [any PostgresBindable]) async throws -> Int {
         try await connection.execute(sql, parameters)
     }
