@@ -51,6 +51,30 @@ let package = Package(
             path: "Shared/ServiceSupport"
         ),
 
+        // Storage: PostgreSQL over libpq, connection pool, LISTEN/NOTIFY, migrations.
+        .target(
+            name: "Storage",
+            dependencies: [
+                "CLibPQ",
+                "ConveyorRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Storage",
+            resources: [.copy("Migrations")]
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: [
+                "Storage",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            path: "Tests/StorageTests"
+        ),
+
         // Tests.
         .testTarget(
             name: "ConveyorRuntimeTests",

@@ -1,0 +1,12 @@
+extension Optional: PostgresBindable where Wrapped: PostgresBindable {
+    public static var postgresType: PostgresDataType { Wrapped.postgresType }
+    public var postgresText: String? { self.flatMap(\.postgresText) }
+}
+
+extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {
+    public static func decode(postgresText text: String, type: PostgresDataType) throws(PostgresDecodingError.Reason) -> Wrapped? {
+        try Wrapped.decode(postgresText: text, type: type)
+    }
+
+    public static var postgresNull: Wrapped?? { .some(.none) }
+}

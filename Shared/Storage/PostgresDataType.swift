@@ -1,0 +1,74 @@
+/// A PostgreSQL type, identified by its OID (`pg_type.oid`).
+///
+/// Built-in types have fixed OIDs; the constants below name those this module binds or
+/// decodes. Types created with `CREATE TYPE` (enums, domains) get OIDs at run time.
+public struct PostgresDataType: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
+    public var rawValue: UInt32
+
+    public init(rawValue: UInt32) {
+        self.rawValue = rawValue
+    }
+
+    /// Let the server infer the type from the statement (a parameter typed as `unknown`).
+    public static let unspecified = PostgresDataType(rawValue: 0)
+    public static let bool = PostgresDataType(rawValue: 16)
+    public static let bytea = PostgresDataType(rawValue: 17)
+    public static let char = PostgresDataType(rawValue: 18)
+    public static let name = PostgresDataType(rawValue: 19)
+    public static let int8 = PostgresDataType(rawValue: 20)
+    public static let int2 = PostgresDataType(rawValue: 21)
+    public static let int4 = PostgresDataType(rawValue: 23)
+    public static let text = PostgresDataType(rawValue: 25)
+    public static let oid = PostgresDataType(rawValue: 26)
+    public static let json = PostgresDataType(rawValue: 114)
+    public static let float4 = PostgresDataType(rawValue: 700)
+    public static let float8 = PostgresDataType(rawValue: 701)
+    public static let unknown = PostgresDataType(rawValue: 705)
+    public static let bpchar = PostgresDataType(rawValue: 1042)
+    public static let varchar = PostgresDataType(rawValue: 1043)
+    public static let date = PostgresDataType(rawValue: 1082)
+    public static let timestamp = PostgresDataType(rawValue: 1114)
+    public static let timestamptz = PostgresDataType(rawValue: 1184)
+    public static let numeric = PostgresDataType(rawValue: 1700)
+    public static let uuid = PostgresDataType(rawValue: 2950)
+    public static let jsonb = PostgresDataType(rawValue: 3802)
+
+    /// Character types, plus types without a fixed OID (enums, domains) whose text form is
+    /// their natural Swift `String`.
+    var isTextual: Bool {
+        switch self {
+        case .text, .varchar, .bpchar, .name, .char, .unknown: true
+        default: rawValue >= Self.firstUserOID
+        }
+    }
+
+    /// OIDs below this are assigned by `initdb`; later ones belong to user-defined types.
+    private static let firstUserOID: UInt32 = 16_384
+
+    public var description: String {
+        switch self {
+        case .bool: "bool"
+        case .bytea: "bytea"
+        case .char: "char"
+        case .name: "name"
+        case .int8: "int8"
+        case .int2: "int2"
+        case .int4: "int4"
+        case .text: "text"
+        case .oid: "oid"
+        case .json: "json"
+        case .float4: "float4"
+        case .float8: "float8"
+        case .unknown: "unknown"
+        case .bpchar: "bpchar"
+        case .varchar: "varchar"
+        case .date: "date"
+        case .timestamp: "timestamp"
+        case .timestamptz: "timestamptz"
+        case .numeric: "numeric"
+        case .uuid: "uuid"
+        case .jsonb: "jsonb"
+        default: "oid \(rawValue)"
+        }
+    }
+}

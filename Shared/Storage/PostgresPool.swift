@@ -1,0 +1,93 @@
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// A bounded pool of ``PostgresConnection``s, opened on demand.
+///
+///     let pool = PostgresPool(configuration: .init(connection: configuration, maxConnections: 8), logger: logger)
+///     let rows = try await pool.query("SELECT id FROM orders WHERE status = $1", ["PENDING"])
+///     try await pool.withTransaction(isolationLevel: .serializable) { tx in … }
+///
+/// Calls beyond `maxConnections` wait in FIFO order, for at most the acquire timeout. An idle
+/// connection the server has closed is dropped before it is lent; a connection that breaks in
+/// use is closed when returned. When a connection cannot be made, the pool turns
+/// *unavailable*: every call fails at once with ``PostgresError/Kind/unavailable`` while a
+/// background task retries with backoff, and the pool serves again as soon as the server
+/// answers.
+///
+/// As a `Service`, the pool closes itself on graceful shutdown; add it to a `ServiceGroup`
+/// before the services that use it.
+public final class PostgresPool: PostgresQuerying, Service, Sendable {
+    /// How the pool connects and how many connections it keeps.
+    public let configuration: Configuration
+    let logger: Logger
+    let metrics: PostgresPoolMetrics
+    let connections: PoolConnections
+
+    /// Creates a pool; no connection is opened until the first call.
+    ///
+    /// - Parameter metricsFactory: where the pool's metrics go (see the module's
+    ///   `conveyor_db_*` names); the global `MetricsSystem` by default.
+    public init(configuration: Configuration, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
+        self.configuration = configuration
+        self.logger = logger
+        self.metrics = PostgresPoolMetrics(factory: metricsFactory)
+        self.connections = PoolConnections(configuration: configuration, logger: logger, metrics: metrics)
+    }
+
+    /// Lends a connection to `body` and takes it back afterwards, even when `body` throws.
+    ///
+    /// Don't keep the connection beyond `body`. A connection left inside a transaction or
+    /// broken is closed instead of reused.
+    ///
+    /// - Throws: ``PostgresError`` of kind ``PostgresError/Kind/unavailable``,
+    ///   ``PostgresError/Kind/acquireTimeout`` or ``PostgresError/Kind/closed`` when no
+    ///   connection can be lent; otherwise whatever `body` throws.
+    public func withConnection<T>(
+        isolation: isolated (any Actor)? = #isolation,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection: PostgresConnection
+        do {
+            connection = try await connections.lease()
+        } catch {
+            metrics.recordError(error)
+            throw error
+        }
+        do {
+            let value = try await body(connection)
+            await connections.giveBack(connection)
+            return value
+        } catch {
+            await connections.giveBack(connection)
+            if !(error is CancellationError) { metrics.recordError(error) }
+            throw error
+        }
+    }
+
+    public func query(_ sql: String, _ parameters: [any PostgresBindable]) async throws -> PostgresRows {
+        try await withConnection { try await $0.query(sql, parameters) }
+    }
+
+    @discardableResult
+    public func execute(_ sql: String, _ parameters: [any PostgresBindable]) async throws -> Int {
+        try await withConnection { try await $0.execute(sql, parameters) }
+    }
+
+    /// Waits for graceful shutdown (or cancellation), then closes the pool.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    /// Closes idle connections and fails waiting and later calls with
+    /// ``PostgresError/Kind/closed``. Connections in use close when they are returned.
+    public func close() async {
+        await connections.close()
+    }
+
+    /// True while the pool fails calls fast because the server could not be reached.
+    public var isUnavailable: Bool {
+        get async { await connections.isUnavailable }
+    }
+}

@@ -1,0 +1,25 @@
+import Storage
+import Testing
+
+@Suite struct PostgresMigrationTests {
+    @Test func parsesFileNames() throws {
+        let migration = try PostgresMigration(fileName: "0012_add_orders_index.sql", sql: "SELECT 1")
+        #expect(migration.version == 12)
+        #expect(migration.name == "add_orders_index")
+        for bad in ["initial.sql", "0001.sql", "0001_.sql", "abcd_x.sql", "0001_x.txt", "0000_zero.sql"] {
+            #expect(throws: PostgresMigrationError.invalidFileName(bad)) { try PostgresMigration(fileName: bad, sql: "") }
+        }
+    }
+
+    @Test func bundledMigrationsAreOrderedAndCreateTheSchema() throws {
+        let migrations = try PostgresMigration.bundled()
+        #expect(migrations.map(\.version) == [1, 2])
+        #expect(migrations.map(\.fileName) == ["0001_initial.sql", "0002_demo_catalog.sql"])
+        for table in ["orders", "order_items", "order_events", "catalog", "inventory", "reservations", "payments",
+                      "outbox", "inbox", "idempotency_keys", "notifications", "dead_letters", "dlq_replays"] {
+            #expect(migrations[0].sql.contains("CREATE TABLE \(table) ("), "missing table \(table)")
+        }
+        #expect(migrations[1].sql.contains("'SKU-OOS'"))
+        #expect(migrations[1].sql.contains("'FAIL-ME'"))
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Logging
+import Metrics
+import Storage
+import Testing
+
+/// Access to the integration-test PostgreSQL server and the stack that runs it.
+///
+/// `CONVEYOR_TEST_POSTGRES_URL`: a PostgreSQL 15+ URL for a role that can create schemas.
+/// `CONVEYOR_TEST_STACK`: a command taking `stop-db`, `start-db` or `restart-db`.
+/// A missing variable or an unreachable server fails the tests; they never skip.
+enum TestDatabase {
+    struct SetupError: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static let logger: Logger = {
+        var logger = Logger(label: "conveyor.storage.tests")
+        logger.logLevel = .warning
+        return logger
+    }()
+
+    static func configuration() throws -> PostgresConfiguration {
+        guard let url = ProcessInfo.processInfo.environment["CONVEYOR_TEST_POSTGRES_URL"], !url.isEmpty else {
+            throw SetupError(
+                description: "CONVEYOR_TEST_POSTGRES_URL is not set: the Storage integration tests need a PostgreSQL 15 URL, "
+                    + "for example postgres://conveyor:secret@127.0.0.1:5442/conveyor?sslmode=disable"
+            )
+        }
+        return try PostgresConfiguration(url: url)
+    }
+
+    /// A connection for setup and cleanup, outside any test schema.
+    static func adminConnection() async throws -> PostgresConnection {
+        var configuration = try configuration()
+        configuration.applicationName = "storage-tests-admin"
+        do {
+            return try await PostgresConnection.connect(configuration: configuration, logger: logger)
+        } catch {
+            throw SetupError(description: "the integration-test PostgreSQL (\(configuration)) is unreachable: \(error)")
+        }
+    }
+
+    /// Runs `body` with a pool whose connections use a fresh schema, dropped afterwards.
+    static func withSchema<T>(
+        maxConnections: Int = 4,
+        acquireTimeout: Duration = .seconds(10),
+        metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
+        _ body: (PostgresPool, PostgresConfiguration) async throws -> T
+    ) async throws -> T {
+        let schema = "storage_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        let admin = try await adminConnection()
+        try await admin.execute("CREATE SCHEMA \(schema)")
+        await admin.close()
+
+        var configuration = try configuration()
+        configuration.searchPath = [String(schema)]
+        configuration.applicationName = String(schema)
+        let pool = PostgresPool(
+            configuration: .init(connection: configuration, maxConnections: maxConnections, acquireTimeout: acquireTimeout),
+            logger: logger,
+            metricsFactory: metricsFactory
+        )
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await body(pool, configuration))
+        } catch {
+            result = .failure(error)
+        }
+        await pool.close()
+        try await dropSchema(String(schema))
+        return try result.get()
+    }
+
+    /// Drops `schema`, retrying for a while in case a test left the server restarting.
+    static func dropSchema(_ schema: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                let admin = try await adminConnection()
+                try await admin.execute("DROP SCHEMA IF EXISTS \(schema) CASCADE")
+                await admin.close()
+                return
+            } catch {
+                guard ContinuousClock.now < deadline else { throw error }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+        }
+    }
+
+    /// Runs `$CONVEYOR_TEST_STACK action` and waits (at most two minutes) for it to succeed.
+    static func stack(_ action: String) async throws {
+        guard let command = ProcessInfo.processInfo.environment["CONVEYOR_TEST_STACK"], !command.isEmpty else {
+            throw SetupError(
+                description: "CONVEYOR_TEST_STACK is not set: the outage tests need a command that takes stop-db/start-db/restart-db, "
+                    + "for example deploy/local/stack.sh"
+            )
+        }
+        // posix_spawn and waitpid rather than Foundation.Process: on Linux, Process reports
+        // termination only when every inheritor of its internal descriptor has exited, and
+        // `start-db` leaves a server running that inherits it.
+        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(command), strdup(action), nil]
+        defer { arguments.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command, nil, nil, arguments, environ)
+        guard spawned == 0 else {
+            throw SetupError(description: "cannot run \(command) \(action): \(String(cString: strerror(spawned)))")
+        }
+        let deadline = ContinuousClock.now + .seconds(120)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            guard ContinuousClock.now < deadline else {
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
+                throw SetupError(description: "\(command) \(action) did not finish within 120 s")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        // WIFEXITED and WEXITSTATUS are macros Swift cannot import.
+        let exitCode = (status >> 8) & 0xFF
+        guard status & 0x7F == 0, exitCode == 0 else {
+            throw SetupError(description: "\(command) \(action) failed (wait status \(status))")
+        }
+    }
+
+    /// Polls `condition` every 100 ms until it holds or `timeout` passes.
+    static func eventually(within timeout: Duration, _ condition: () async -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if await condition() { return true }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return await condition()
+    }
+}
