@@ -1,4 +1,3 @@
-import ConveyorRuntime
 import Foundation
 import Storage
 import Testing
@@ -28,33 +27,6 @@ extension IntegrationTests {
                 let start = ContinuousClock.now
                 try await run.value
                 #expect(ContinuousClock.now - start < .seconds(5))
-            }
-        }
-
-        @Test func reconnectsAfterADatabaseRestartAndSaysSo() async throws {
-            try await TestDatabase.withSchema { pool, configuration in
-                let channel = "restart_\(UUID().uuidString.prefix(8).lowercased())"
-                let listener = PostgresListener(
-                    configuration: configuration,
-                    channels: [channel],
-                    reconnectBackoff: Backoff(initial: .milliseconds(100), maximum: .seconds(1)),
-                    logger: TestDatabase.logger
-                )
-                let recorder = EventRecorder(listener: listener)
-                let run = Task { try await listener.run() }
-                defer { run.cancel() }
-                #expect(await recorder.waitFor(within: .seconds(10)) { $0 == [.connected] })
-                try await pool.notify(channel: channel, payload: "before")
-                #expect(await recorder.waitFor(within: .seconds(10)) { $0.contains { $0.payload == "before" } })
-
-                try await TestDatabase.stack("restart-db")
-
-                #expect(await recorder.waitFor(within: .seconds(60)) { $0.contains(.reconnected) })
-                let sent = await TestDatabase.eventually(within: .seconds(60)) {
-                    (try? await pool.notify(channel: channel, payload: "after")) != nil
-                }
-                #expect(sent)
-                #expect(await recorder.waitFor(within: .seconds(10)) { $0.contains { $0.payload == "after" } })
             }
         }
     }
