@@ -1,5 +1,7 @@
+import Foundation
 import Hummingbird
 import Logging
+import Outbox
 import Prometheus
 import ServiceSupport
 
@@ -10,14 +12,26 @@ enum APIGateway {
         let connections = ServiceConnections(
             identity: configuration.identity, database: configuration.database, broker: configuration.broker,
             topology: EventTopology.events, logger: logger)
-
-        let router = Router()
-        OpsRoutes(readiness: Readiness(connections.readinessChecks), registry: registry).add(to: router)
+        let relay = OutboxRelay(pool: connections.pool, publisher: connections.publisher, logger: Logger(label: "outbox"))
         let application = Application(
-            router: router,
+            router: router(configuration: configuration, connections: connections, registry: registry),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "conveyor-api-gateway"),
             logger: Logger(label: "http"))
+        try await ServiceRunner.run(connections.services + [relay, application], logger: logger)
+    }
 
-        try await ServiceRunner.run(connections.services + [application], logger: logger)
+    static func router(
+        configuration: APIGatewayConfiguration, connections: ServiceConnections, registry: PrometheusCollectorRegistry
+    ) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.add(middleware: ProblemMiddleware(routes: OrderRoutes.table.adding(OpenAPIDocument.route)))
+        OpsRoutes(readiness: Readiness(connections.readinessChecks), registry: registry).add(to: router)
+        OrderRoutes(
+            store: OrderStore(
+                pool: connections.pool, service: configuration.identity.service,
+                idempotencyRetention: configuration.idempotencyRetention)
+        ).add(to: router)
+        OpenAPIDocument().add(to: router)
+        return router
     }
 }

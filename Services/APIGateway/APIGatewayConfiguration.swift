@@ -4,6 +4,7 @@ import ServiceSupport
 ///
 /// - `HTTP_HOST`: address to listen on; default `127.0.0.1` (`0.0.0.0` in containers).
 /// - `HTTP_PORT`: port; default `8080`.
+/// - `IDEMPOTENCY_KEY_RETENTION`: how long an `Idempotency-Key` answer is replayed; default 24h.
 /// - `LOG_LEVEL`, `LOG_FORMAT`: see ``LoggingConfiguration``.
 /// - `AMQP_URL` and the publisher settings: see ``BrokerSettings``.
 /// - `DATABASE_URL` and the pool settings: see ``DatabaseSettings``.
@@ -16,6 +17,7 @@ struct APIGatewayConfiguration: Sendable {
     var port: Int
     var broker: BrokerSettings
     var database: DatabaseSettings
+    var idempotencyRetention: Duration
 
     init(environment: [String: String]) throws(ConfigurationError) {
         var reader = ConfigurationReader(environment: environment)
@@ -25,6 +27,7 @@ struct APIGatewayConfiguration: Sendable {
         port = reader.int("HTTP_PORT", default: 8080, range: 0...65535)
         broker = BrokerSettings(reader: &reader)
         database = DatabaseSettings(reader: &reader, applicationName: Self.service)
+        idempotencyRetention = reader.duration("IDEMPOTENCY_KEY_RETENTION", default: .seconds(86_400), range: .seconds(60)...(.seconds(30 * 86_400)))
         try reader.validate()
     }
 }

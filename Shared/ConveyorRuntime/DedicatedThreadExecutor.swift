@@ -21,9 +21,8 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     /// Starts a thread named `name` (visible in `top -H` and debuggers, truncated to 15 bytes).
     public init(name: String) {
         self.name = name
-        let thread = Thread { [unowned(unsafe) self] in
-            self.runLoop()
-        }
+        // The thread holds the executor until `shutdown()` lets it finish.
+        let thread = Thread { self.runLoop() }
         thread.name = name
         // Keep the thread's stack modest: these threads only run small C calls and glue code.
         thread.stackSize = 1 << 20
@@ -79,9 +78,6 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     }
 
     private func runLoop() {
-        // Retain self for the thread's lifetime; released when the loop ends.
-        let retained = Unmanaged.passRetained(self)
-        defer { retained.release() }
         condition.lock()
         thread = pthread_self()
         condition.unlock()
