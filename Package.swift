@@ -70,6 +70,28 @@ let package = Package(
             ],
             path: "Tests/ServiceSupportTests"
         ),
+
+        // E-mail over SMTP: libcurl (Debian's libcurl4-openssl-dev), used only by Mail.
+        .systemLibrary(
+            name: "CCurl",
+            path: "Shared/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .target(
+            name: "Mail",
+            dependencies: [
+                "CCurl",
+                "ConveyorRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Mail"
+        ),
+        .testTarget(
+            name: "MailTests",
+            dependencies: ["Mail"],
+            path: "Tests/MailTests"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
