@@ -20,6 +20,7 @@ public enum EmailMessageError: Error, Sendable, Equatable, CustomStringConvertib
     /// The Message-ID is not `<left@right>` in printable ASCII.
     case invalidMessageID(String)
 
+    /// What is wrong, naming the offending value (never a password: none passes through here).
     public var description: String {
         switch self {
         case .invalidAddress(let address):

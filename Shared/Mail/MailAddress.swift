@@ -11,6 +11,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     public let displayName: String?
 
     /// Checks `address` and `displayName`; an empty display name counts as none.
+    /// - Throws: ``EmailMessageError/invalidAddress(_:)`` or ``EmailMessageError/invalidDisplayName``.
     public init(_ address: String, displayName: String? = nil) throws(EmailMessageError) {
         guard Self.isValidAddress(address) else { throw .invalidAddress(address) }
         if let displayName, displayName.unicodeScalars.contains(where: HeaderText.isForbidden) {

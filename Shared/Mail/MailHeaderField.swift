@@ -11,9 +11,13 @@ public struct MailHeaderField: Sendable, Hashable {
         "mime-version", "content-type", "content-transfer-encoding",
     ]
 
+    /// Printable ASCII without `:`, at most 64 characters, not one of ``reservedNames``.
     public let name: String
+    /// Single-line text: no control characters other than tab.
     public let value: String
 
+    /// - Throws: ``EmailMessageError/invalidHeaderName(_:)``,
+    ///   ``EmailMessageError/reservedHeader(_:)`` or ``EmailMessageError/invalidHeaderValue(name:)``.
     public init(name: String, value: String) throws(EmailMessageError) {
         // RFC 5322 field-name: printable ASCII except ":"; kept short enough to fold after.
         let nameBytes = Array(name.utf8)

@@ -19,8 +19,11 @@ import Foundation
 /// Durations are `250ms`, `10s`, `2m` or plain seconds. Unknown options are an error, so a
 /// misspelt one is not silently ignored. ``description`` never shows the password.
 public struct SMTPConfiguration: Sendable, CustomStringConvertible {
+    /// A host name or IP address (an IPv6 address without brackets).
     public let host: String
+    /// The TCP port: from the URL, else 25 for `smtp://` and 465 for `smtps://`.
     public let port: Int
+    /// Implicit TLS, STARTTLS (required or opportunistic) or clear text.
     public let transportSecurity: TransportSecurity
     /// Whether the server's certificate chain and host name are checked.
     public let verifiesPeer: Bool
@@ -28,8 +31,11 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     public let caCertificatePath: String?
     /// The AUTH user, or nil for no authentication.
     public let username: String?
+    /// Only libcurl reads it; ``description`` masks it.
     let password: String?
+    /// Bounds one whole delivery or connection check, and each wait for a reply.
     public let timeout: Duration
+    /// Bounds connecting (TCP and, for `smtps://`, the TLS handshake).
     public let connectTimeout: Duration
     /// The envelope sender (`MAIL FROM`), where bounces go.
     public let sender: MailAddress

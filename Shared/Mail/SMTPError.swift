@@ -30,6 +30,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
         case other
     }
 
+    /// What went wrong; see ``isPermanent`` for what to do about it.
     public let kind: Kind
     /// The SMTP reply code that ended the conversation, when there was one (`550`).
     public let replyCode: Int?
@@ -38,8 +39,9 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
     /// The step that got the reply: `connect`, `EHLO`, `STARTTLS`, `AUTH`, `MAIL FROM`,
     /// `RCPT TO`, `DATA`, or `end of data` (the reply to the message content).
     public let command: String?
-    /// libcurl's result code (`CURLcode`) and its error text.
+    /// libcurl's result code (`CURLcode`), 0 when libcurl reported none.
     public let curlCode: Int
+    /// libcurl's error text for this failure (`RCPT failed: 550`, `Failed to connect to …`).
     public let curlMessage: String
 
     /// True when retrying this message cannot succeed: the server rejected it or its recipient.
@@ -54,6 +56,7 @@ public struct SMTPError: Error, Sendable, CustomStringConvertible {
         self.curlMessage = curlMessage
     }
 
+    /// One line for logs and the notifications table: kind, command, reply and libcurl's text.
     public var description: String {
         var text = "SMTP \(kind.rawValue)"
         if let command { text += " at \(command)" }

@@ -11,15 +11,19 @@ import Logging
 /// For parallel deliveries use several mailers; for a readiness probe that must not queue
 /// behind a slow delivery, give the probe a mailer of its own.
 public actor SMTPMailer {
+    /// Where and how this mailer delivers.
     public nonisolated let configuration: SMTPConfiguration
     private nonisolated let executor: DedicatedThreadExecutor
     private let logger: Logger
     private var handle: CurlEasyHandle?
 
+    /// The mailer's own thread: every call into libcurl runs there.
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
     }
 
+    /// Starts the mailer's thread; the first ``send(_:)`` connects. Logs deliveries at debug
+    /// level to `logger`; the password is never logged.
     public init(configuration: SMTPConfiguration, logger: Logger = Logger(label: "conveyor.mail")) {
         self.configuration = configuration
         self.logger = logger
