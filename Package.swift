@@ -90,7 +90,8 @@ let package = Package(
         .testTarget(
             name: "MailTests",
             dependencies: ["Mail"],
-            path: "Tests/MailTests"
+            path: "Tests/MailTests",
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

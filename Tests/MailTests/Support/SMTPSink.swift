@@ -30,7 +30,9 @@ final class SMTPSink {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let portFile = directory.appendingPathComponent("port")
         let logFile = directory.appendingPathComponent("sink.log")
-        FileManager.default.createFile(atPath: logFile.path, contents: nil)
+        guard FileManager.default.createFile(atPath: logFile.path, contents: nil) else {
+            throw Unavailable(description: "cannot create \(logFile.path)")
+        }
         let log = try FileHandle(forWritingTo: logFile)
         defer { try? log.close() }
 
