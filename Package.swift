@@ -94,6 +94,29 @@ let package = Package(
             ],
             path: "Tests/ServiceSupportTests"
         ),
+
+        // E-mail over SMTP: libcurl (Debian's libcurl4-openssl-dev), used only by Mail.
+        .systemLibrary(
+            name: "CCurl",
+            path: "Shared/CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
+        ),
+        .target(
+            name: "Mail",
+            dependencies: [
+                "CCurl",
+                "ConveyorRuntime",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Mail"
+        ),
+        .testTarget(
+            name: "MailTests",
+            dependencies: ["Mail"],
+            path: "Tests/MailTests",
+            exclude: ["Fixtures"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )
