@@ -1,10 +1,25 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+let log = Target.Dependency.product(name: "Logging", package: "swift-log")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let metricsTestKit = Target.Dependency.product(name: "MetricsTestKit", package: "swift-metrics")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+
 let package = Package(
     name: "Conveyor",
     platforms: [.macOS(.v15)],
-    products: [],
+    products: [
+        .executable(name: "api-gateway", targets: ["APIGateway"]),
+        .executable(name: "order-processor", targets: ["OrderProcessor"]),
+        .executable(name: "notifier", targets: ["Notifier"]),
+        .executable(name: "dlq-replayer", targets: ["DLQReplayer"]),
+        .executable(name: "conveyor-bench", targets: ["ConveyorBench"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -14,7 +29,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
-        // C libraries, from Debian's librabbitmq-dev and libpq-dev.
+        // C libraries from Debian's -dev packages. Only Messaging imports CRabbitMQ, only
+        // Storage imports CLibPQ, only Mail imports CCurl.
         .systemLibrary(
             name: "CRabbitMQ",
             path: "Shared/CRabbitMQ",
@@ -27,95 +43,102 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"]), .brew(["libpq"])]
         ),
-
-        // Shared modules.
-        .target(
-            name: "ConveyorRuntime",
-            path: "Shared/ConveyorRuntime"
-        ),
-
-        .target(
-            name: "Orders",
-            path: "Shared/Orders"
-        ),
-
-        .target(
-            name: "ServiceSupport",
-            dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ],
-            path: "Shared/ServiceSupport"
-        ),
-
-        // Storage: PostgreSQL over libpq, connection pool, LISTEN/NOTIFY, migrations.
-        .target(
-            name: "Storage",
-            dependencies: [
-                "CLibPQ",
-                "ConveyorRuntime",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Shared/Storage",
-            resources: [.copy("Migrations")]
-        ),
-        .testTarget(
-            name: "StorageTests",
-            dependencies: [
-                "Storage",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
-            ],
-            path: "Tests/StorageTests"
-        ),
-
-        // Tests.
-        .testTarget(
-            name: "ConveyorRuntimeTests",
-            dependencies: ["ConveyorRuntime"],
-            path: "Tests/ConveyorRuntimeTests"
-        ),
-        .testTarget(
-            name: "OrdersTests",
-            dependencies: ["Orders"],
-            path: "Tests/OrdersTests"
-        ),
-        .testTarget(
-            name: "ServiceSupportTests",
-            dependencies: [
-                "ServiceSupport",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ],
-            path: "Tests/ServiceSupportTests"
-        ),
-
-        // E-mail over SMTP: libcurl (Debian's libcurl4-openssl-dev), used only by Mail.
         .systemLibrary(
             name: "CCurl",
             path: "Shared/CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
+
+        // Shared modules.
+        .target(name: "ConveyorRuntime", path: "Shared/ConveyorRuntime"),
+        .target(name: "Orders", path: "Shared/Orders"),
+        .target(
+            name: "Messaging",
+            dependencies: ["CRabbitMQ", "ConveyorRuntime", log, metrics, serviceLifecycle],
+            path: "Shared/Messaging"
+        ),
+        .target(
+            name: "Storage",
+            dependencies: ["CLibPQ", "ConveyorRuntime", log, metrics, serviceLifecycle],
+            path: "Shared/Storage",
+            resources: [.copy("Migrations")]
+        ),
         .target(
             name: "Mail",
-            dependencies: [
-                "CCurl",
-                "ConveyorRuntime",
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["CCurl", "ConveyorRuntime", log],
             path: "Shared/Mail"
+        ),
+        .target(
+            name: "Outbox",
+            dependencies: ["Messaging", "Storage", "Orders", "ConveyorRuntime", log, metrics, serviceLifecycle],
+            path: "Shared/Outbox"
+        ),
+        .target(
+            name: "ServiceSupport",
+            dependencies: ["Messaging", "Storage", "ConveyorRuntime", log, metrics, prometheus, serviceLifecycle, hummingbird],
+            path: "Shared/ServiceSupport"
+        ),
+
+        // The services.
+        .executableTarget(
+            name: "APIGateway",
+            dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", hummingbird, prometheus, log],
+            path: "Services/APIGateway",
+            resources: [.copy("Resources/openapi.yaml")]
+        ),
+        .executableTarget(
+            name: "OrderProcessor",
+            dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", prometheus, log],
+            path: "Services/OrderProcessor"
+        ),
+        .executableTarget(
+            name: "Notifier",
+            dependencies: ["ServiceSupport", "Orders", "Mail", "Storage", "Messaging", prometheus, log],
+            path: "Services/Notifier"
+        ),
+        .executableTarget(
+            name: "DLQReplayer",
+            dependencies: ["ServiceSupport", "Orders", "Storage", "Messaging", "ConveyorRuntime", argumentParser, prometheus, log],
+            path: "Services/DLQReplayer"
+        ),
+
+        // Benchmarks.
+        .executableTarget(
+            name: "ConveyorBench",
+            dependencies: ["Messaging", "Storage", "ConveyorRuntime", argumentParser, log],
+            path: "Benchmarks/ConveyorBench"
+        ),
+
+        // Tests.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ConveyorRuntimeTests", dependencies: ["ConveyorRuntime"], path: "Tests/ConveyorRuntimeTests"),
+        .testTarget(name: "OrdersTests", dependencies: ["Orders"], path: "Tests/OrdersTests"),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: ["Messaging", "TestSupport", metricsTestKit],
+            path: "Tests/MessagingTests"
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "TestSupport", log, metrics, metricsTestKit],
+            path: "Tests/StorageTests"
         ),
         .testTarget(
             name: "MailTests",
-            dependencies: ["Mail"],
+            dependencies: ["Mail", "TestSupport"],
             path: "Tests/MailTests",
             exclude: ["Fixtures"]
+        ),
+        .testTarget(
+            name: "ServiceSupportTests",
+            dependencies: ["ServiceSupport", hummingbirdTesting],
+            path: "Tests/ServiceSupportTests"
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport", "Orders"],
+            path: "Tests/EndToEndTests"
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import Testing
+import TestSupport
 
 /// STARTTLS against the sink with the self-signed `localhost` certificate in `Fixtures`
 /// (valid for 127.0.0.1 and localhost).

@@ -1,6 +1,7 @@
 import Foundation
 import Mail
 import Testing
+import TestSupport
 
 /// Deliveries to a real SMTP server: `deploy/local/smtp-sink.py` (python3 + aiosmtpd),
 /// started per test on a free port.

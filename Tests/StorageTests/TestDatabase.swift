@@ -3,6 +3,7 @@ import Logging
 import Metrics
 import Storage
 import Testing
+import TestSupport
 
 /// Access to the integration-test PostgreSQL server and the stack that runs it.
 ///
@@ -88,48 +89,12 @@ enum TestDatabase {
         }
     }
 
-    /// Runs `$CONVEYOR_TEST_STACK action` and waits (at most two minutes) for it to succeed.
+    /// Runs `$CONVEYOR_TEST_STACK action`.
     static func stack(_ action: String) async throws {
-        guard let command = ProcessInfo.processInfo.environment["CONVEYOR_TEST_STACK"], !command.isEmpty else {
-            throw SetupError(
-                description: "CONVEYOR_TEST_STACK is not set: the outage tests need a command that takes stop-db/start-db/restart-db, "
-                    + "for example deploy/local/stack.sh"
-            )
-        }
-        // posix_spawn and waitpid rather than Foundation.Process: on Linux, Process reports
-        // termination only when every inheritor of its internal descriptor has exited, and
-        // `start-db` leaves a server running that inherits it.
-        let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(command), strdup(action), nil]
-        defer { arguments.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command, nil, nil, arguments, environ)
-        guard spawned == 0 else {
-            throw SetupError(description: "cannot run \(command) \(action): \(String(cString: strerror(spawned)))")
-        }
-        let deadline = ContinuousClock.now + .seconds(120)
-        var status: Int32 = 0
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            guard ContinuousClock.now < deadline else {
-                kill(pid, SIGKILL)
-                _ = waitpid(pid, &status, 0)
-                throw SetupError(description: "\(command) \(action) did not finish within 120 s")
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        // WIFEXITED and WEXITSTATUS are macros Swift cannot import.
-        let exitCode = (status >> 8) & 0xFF
-        guard status & 0x7F == 0, exitCode == 0 else {
-            throw SetupError(description: "\(command) \(action) failed (wait status \(status))")
-        }
+        try await TestStack.run(action)
     }
 
-    /// Polls `condition` every 100 ms until it holds or `timeout` passes.
     static func eventually(within timeout: Duration, _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        return await condition()
+        await TestStack.eventually(within: timeout, condition)
     }
 }

@@ -7,15 +7,15 @@ import FoundationNetworking
 ///
 /// Its standard output and error go to files in a temporary directory, so a failing test can
 /// print the service's own logs.
-final class ServiceProcess {
-    let name: String
-    let process = Process()
-    let outputURL: URL
-    let errorURL: URL
+public final class ServiceProcess {
+    public let name: String
+    public let process = Process()
+    public let outputURL: URL
+    public let errorURL: URL
 
     /// Where `swift build` put the executables: `CONVEYOR_BIN_DIR`, or the directory holding
     /// the test bundle (`.build/debug`).
-    static var binaryDirectory: URL {
+    public static var binaryDirectory: URL {
         if let directory = ProcessInfo.processInfo.environment["CONVEYOR_BIN_DIR"] {
             return URL(fileURLWithPath: directory)
         }
@@ -26,7 +26,7 @@ final class ServiceProcess {
         return url.deletingLastPathComponent()
     }
 
-    init(_ executable: String, arguments: [String] = [], environment: [String: String]) throws {
+    public init(_ executable: String, arguments: [String] = [], environment: [String: String]) throws {
         name = executable
         let binary = Self.binaryDirectory.appendingPathComponent(executable)
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
@@ -48,24 +48,24 @@ final class ServiceProcess {
         process.standardInput = FileHandle.nullDevice
     }
 
-    func start() throws {
+    public func start() throws {
         try process.run()
     }
 
-    var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process.isRunning }
 
-    var standardOutput: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
-    var standardError: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
+    public var standardOutput: String { (try? String(contentsOf: outputURL, encoding: .utf8)) ?? "" }
+    public var standardError: String { (try? String(contentsOf: errorURL, encoding: .utf8)) ?? "" }
 
     /// The last lines of both streams, for failure messages.
-    var logTail: String {
+    public var logTail: String {
         let lines = (standardOutput + standardError).split(separator: "\n", omittingEmptySubsequences: true)
         return "--- \(name) (last lines) ---\n" + lines.suffix(40).joined(separator: "\n")
     }
 
     /// Waits for the process to exit by itself, up to `timeout`; returns its status, or nil if it
     /// is still running.
-    func waitForExit(timeout: Duration) async throws -> Int32? {
+    public func waitForExit(timeout: Duration) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
             if ContinuousClock.now >= deadline { return nil }
@@ -77,7 +77,7 @@ final class ServiceProcess {
     /// Sends SIGTERM and waits up to `timeout` for a graceful exit; kills it if it does not
     /// exit by then. Returns the exit status, or nil when it had to be killed.
     @discardableResult
-    func terminate(timeout: Duration = .seconds(15)) async throws -> Int32? {
+    public func terminate(timeout: Duration = .seconds(15)) async throws -> Int32? {
         guard process.isRunning else { return process.terminationStatus }
         process.terminate()
         if let status = try await waitForExit(timeout: timeout) {
@@ -95,7 +95,7 @@ final class ServiceProcess {
     }
 }
 
-struct EndToEndError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct EndToEndError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

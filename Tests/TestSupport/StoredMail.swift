@@ -2,27 +2,27 @@ import Foundation
 
 /// A message as the sink stored it, with a small independent reader for its headers and
 /// body, used to check what ``EmailMessage`` renders.
-struct StoredMail {
-    struct Envelope: Decodable {
-        let file: String
-        let mail_from: String
-        let rcpt_tos: [String]
-        let peer: String
-        let user: String?
-        let tls: Bool
+public struct StoredMail {
+    public struct Envelope: Decodable {
+        public let file: String
+        public let mail_from: String
+        public let rcpt_tos: [String]
+        public let peer: String
+        public let user: String?
+        public let tls: Bool
     }
 
-    let envelope: Envelope
-    let raw: [UInt8]
+    public let envelope: Envelope
+    public let raw: [UInt8]
 }
 
 /// Reads an RFC 5322 message: unfolded headers, the raw body, and the decoders the checks need.
-struct ParsedMail {
-    let headerLines: [String]
-    let headers: [(name: String, value: String)]
-    let body: [UInt8]
+public struct ParsedMail {
+    public let headerLines: [String]
+    public let headers: [(name: String, value: String)]
+    public let body: [UInt8]
 
-    init(_ raw: [UInt8]) {
+    public init(_ raw: [UInt8]) {
         let separator: [UInt8] = [13, 10, 13, 10]
         var split = raw.count
         var index = 0
@@ -49,12 +49,12 @@ struct ParsedMail {
         self.headers = headers
     }
 
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         headers.first { $0.name.lowercased() == name.lowercased() }?.value
     }
 
     /// Decodes `=?utf-8?B?…?=` words; whitespace between two encoded-words is dropped.
-    static func decodeEncodedWords(_ value: String) -> String {
+    public static func decodeEncodedWords(_ value: String) -> String {
         let pattern = /=\?utf-8\?B\?([A-Za-z0-9+\/=]*)\?=/
         var output = ""
         var rest = Substring(value)
@@ -71,7 +71,7 @@ struct ParsedMail {
     }
 
     /// Decodes a quoted-printable body: soft breaks removed, `=XX` to bytes.
-    static func decodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
+    public static func decodeQuotedPrintable(_ bytes: [UInt8]) -> [UInt8] {
         var output: [UInt8] = []
         var index = 0
         while index < bytes.count {
@@ -95,7 +95,7 @@ struct ParsedMail {
     }
 
     /// The lines of `bytes` split at CRLF; nil when a CR or LF appears on its own.
-    static func crlfLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>]? {
+    public static func crlfLines(_ bytes: [UInt8]) -> [ArraySlice<UInt8>]? {
         var lines: [ArraySlice<UInt8>] = []
         var start = 0
         var index = 0

@@ -2,13 +2,13 @@ import Foundation
 
 /// `deploy/local/smtp-sink.py` run as a child process on a free port, with a mail
 /// directory of its own. Every wait is bounded; ``stop()`` kills it and removes the directory.
-final class SMTPSink {
-    struct Unavailable: Error, CustomStringConvertible {
-        let description: String
+public final class SMTPSink {
+    public struct Unavailable: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    let port: Int
-    let directory: URL
+    public let port: Int
+    public let directory: URL
     private let process: Process
 
     private init(port: Int, directory: URL, process: Process) {
@@ -17,13 +17,13 @@ final class SMTPSink {
         self.process = process
     }
 
-    static let script = URL(fileURLWithPath: #filePath)
+    public static let script = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("deploy/local/smtp-sink.py")
+        .appendingPathComponent("deploy/local/smtp-sink.py")
 
     /// Starts the sink with extra `arguments` (`--reject`, `--defer`, `--auth`, …) and waits
     /// up to 15 s for it to listen.
-    static func start(_ arguments: [String] = []) async throws -> SMTPSink {
+    public static func start(_ arguments: [String] = []) async throws -> SMTPSink {
         let python = try await pythonWithAiosmtpd()
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("conveyor-smtp-sink-\(UUID().uuidString)")
@@ -66,7 +66,7 @@ final class SMTPSink {
     }
 
     /// Stops the sink (SIGTERM, then SIGKILL after 5 s) and deletes its directory.
-    func stop() async {
+    public func stop() async {
         if process.isRunning { process.terminate() }
         let deadline = ContinuousClock.now + .seconds(5)
         while process.isRunning && ContinuousClock.now < deadline {
@@ -78,7 +78,7 @@ final class SMTPSink {
 
     /// The messages stored so far, oldest first. The sink writes them before it answers
     /// `250`, so a message whose send returned is here.
-    func messages() throws -> [StoredMail] {
+    public func messages() throws -> [StoredMail] {
         let mail = directory.appendingPathComponent("mail")
         let names = try FileManager.default.contentsOfDirectory(atPath: mail.path)
             .filter { $0.hasSuffix(".json") }.sorted()
@@ -121,7 +121,7 @@ final class SMTPSink {
 }
 
 /// Runs `body` with a started sink and stops the sink afterwards, also when `body` throws.
-func withSMTPSink<Result>(
+public func withSMTPSink<Result>(
     _ arguments: [String] = [],
     _ body: (SMTPSink) async throws -> Result
 ) async throws -> Result {

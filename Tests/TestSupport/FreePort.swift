@@ -1,8 +1,8 @@
 import Foundation
 
 /// A TCP port on 127.0.0.1 that nothing listens on right now, for a service under test.
-enum FreePort {
-    static func next() throws -> Int {
+public enum FreePort {
+    public static func next() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw EndToEndError("socket() failed: \(errno)") }
         defer { close(fd) }

@@ -4,15 +4,15 @@ import FoundationNetworking
 #endif
 
 /// A small HTTP client for end-to-end tests, over URLSession.
-struct HTTPProbe {
-    struct Reply {
+public struct HTTPProbe {
+    public struct Reply {
         var status: Int
         var headers: [String: String]
         var body: Data
         var text: String { String(decoding: body, as: UTF8.self) }
     }
 
-    static func request(
+    public static func request(
         _ method: String, _ url: String, body: Data? = nil, headers: [String: String] = [:], timeout: Duration = .seconds(5)
     ) async throws -> Reply {
         var request = URLRequest(url: URL(string: url)!)
@@ -31,13 +31,13 @@ struct HTTPProbe {
         return Reply(status: http.statusCode, headers: fields, body: data)
     }
 
-    static func get(_ url: String) async throws -> Reply {
+    public static func get(_ url: String) async throws -> Reply {
         try await request("GET", url)
     }
 
     /// Polls `url` until it answers `status`, up to `timeout`. Throws with the last answer
     /// (or error) and the service's log tail when it never does.
-    static func waitFor(
+    public static func waitFor(
         _ url: String, status: Int = 200, timeout: Duration, service: ServiceProcess? = nil
     ) async throws {
         let deadline = ContinuousClock.now + timeout
@@ -60,7 +60,7 @@ struct HTTPProbe {
 }
 
 extension Duration {
-    var secondsValue: Double {
+    public var secondsValue: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
