@@ -34,6 +34,27 @@ let package = Package(
             path: "Shared/ConveyorRuntime"
         ),
 
+        // Messaging: AMQP 0-9-1 over rabbitmq-c.
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "CRabbitMQ",
+                "ConveyorRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Messaging"
+        ),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "Messaging",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            path: "Tests/MessagingTests"
+        ),
+
         // Tests.
         .testTarget(
             name: "ConveyorRuntimeTests",
