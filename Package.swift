@@ -110,6 +110,27 @@ let package = Package(
             path: "Benchmarks/ConveyorBench"
         ),
 
+        // Messaging: AMQP 0-9-1 over rabbitmq-c.
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "CRabbitMQ",
+                "ConveyorRuntime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Shared/Messaging"
+        ),
+        .testTarget(
+            name: "MessagingTests",
+            dependencies: [
+                "Messaging",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            path: "Tests/MessagingTests"
+        ),
+
         // Tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConveyorRuntimeTests", dependencies: ["ConveyorRuntime"], path: "Tests/ConveyorRuntimeTests"),

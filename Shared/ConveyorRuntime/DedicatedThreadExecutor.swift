@@ -9,10 +9,13 @@ import Foundation
 ///
 /// The thread lives until ``shutdown()`` is called and the queued jobs have run.
 public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
-    // @unchecked Sendable: `jobs` and `isShutDown` are only read or written while holding
-    // `condition`; `name` is immutable.
+    // @unchecked Sendable: `jobs`, `head`, `isShutDown`, `wakeHandler` and `thread` are only read
+    // or written while holding `condition`; `name` is immutable.
     private let condition = NSCondition()
+    /// Queued jobs from `head` on; the thread takes them one at a time, so a job queued behind
+    /// a running one always counts in ``hasPendingJobs``.
     private var jobs: [UnownedJob] = []
+    private var head = 0
     private var isShutDown = false
     private var wakeHandler: (@Sendable () -> Void)?
     private var thread: pthread_t?
@@ -58,7 +61,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     public var hasPendingJobs: Bool {
         condition.lock()
         defer { condition.unlock() }
-        return !jobs.isEmpty
+        return head < jobs.count
     }
 
     /// True when called from the executor's own thread.
@@ -83,19 +86,24 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
         condition.unlock()
         while true {
             condition.lock()
-            while jobs.isEmpty && !isShutDown {
+            while head == jobs.count && !isShutDown {
                 condition.wait()
             }
-            if jobs.isEmpty && isShutDown {
+            if head == jobs.count && isShutDown {
                 condition.unlock()
                 return
             }
-            let batch = jobs
-            jobs.removeAll(keepingCapacity: true)
-            condition.unlock()
-            for job in batch {
-                job.runSynchronously(on: asUnownedSerialExecutor())
+            let job = jobs[head]
+            head += 1
+            if head == jobs.count {
+                jobs.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 1024 && head * 2 >= jobs.count {
+                jobs.removeFirst(head)
+                head = 0
             }
+            condition.unlock()
+            job.runSynchronously(on: asUnownedSerialExecutor())
         }
     }
 }

@@ -15,6 +15,20 @@ private actor ThreadProbe {
         executor.isCurrentThread
     }
 
+    func hold(milliseconds: UInt32) {
+        usleep(milliseconds * 1000)
+    }
+
+    /// Blocks the thread until another job is queued behind this one, or two seconds pass.
+    func waitForQueuedJob() -> Bool {
+        let deadline = ContinuousClock.now + .seconds(2)
+        while ContinuousClock.now < deadline {
+            if executor.hasPendingJobs { return true }
+            usleep(1000)
+        }
+        return false
+    }
+
     func increment() -> Int {
         counter += 1
         return counter
@@ -43,5 +57,20 @@ private actor ThreadProbe {
             return all
         }
         #expect(Set(results) == Set(1...1000))
+    }
+
+    @Test func aJobQueuedBehindARunningOneCountsAsPending() async throws {
+        let executor = DedicatedThreadExecutor(name: "probe-pending")
+        defer { executor.shutdown() }
+        let probe = ThreadProbe(executor: executor)
+        // While the thread is held, queue a job that waits for company, then one behind it.
+        async let held: Void = probe.hold(milliseconds: 300)
+        try await Task.sleep(for: .milliseconds(100))
+        async let sawQueuedJob: Bool = probe.waitForQueuedJob()
+        try await Task.sleep(for: .milliseconds(50))
+        async let behind: Int = probe.increment()
+        _ = await held
+        #expect(await sawQueuedJob)
+        #expect(await behind == 1)
     }
 }

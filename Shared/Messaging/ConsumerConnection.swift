@@ -1,0 +1,171 @@
+import ConveyorRuntime
+import Logging
+
+/// The consumer's AMQP connection, isolated on its own thread: opens it, consumes one queue and
+/// pumps — turns deliveries into ``Delivery`` values, keeps heartbeats going, sends acks — and
+/// sleeps in `poll(2)` when there is nothing to do.
+actor ConsumerConnection: DeliverySettler {
+    private let executor: DedicatedThreadExecutor
+    nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
+    /// Signalled by the executor on every enqueued job (an ack, a stop request).
+    nonisolated let wake: WakeSignal
+    private let queue: String
+    private let logger: Logger
+    private let metrics: ConsumerMetrics
+    private var connection: AMQPConnection?
+    /// Counts connections; deliveries carry it so a late ack cannot hit a newer connection.
+    private var generation: UInt64 = 0
+    private var assembler = ContentAssembler()
+    /// An ack or reject that failed to write: the connection is broken.
+    private var settleFailure: (any Error)?
+
+    init(queue: String, threadName: String, logger: Logger, metrics: ConsumerMetrics) {
+        let wake = WakeSignal()
+        let executor = DedicatedThreadExecutor(name: threadName)
+        executor.setWakeHandler { wake.signal() }
+        self.executor = executor
+        self.wake = wake
+        self.queue = queue
+        self.logger = logger
+        self.metrics = metrics
+    }
+
+    deinit {
+        executor.setWakeHandler(nil)
+        executor.shutdown()
+    }
+
+    /// Connects, declares `topology`, sets the prefetch and starts consuming. Returns the new
+    /// connection's generation and negotiated heartbeat.
+    func open(
+        configuration: AMQPConfiguration, connectionName: String, topology: Topology, prefetch: UInt16
+    ) throws -> (generation: UInt64, heartbeat: Duration) {
+        let connection = try AMQPConnection.open(configuration: configuration, connectionName: connectionName)
+        do {
+            try connection.declare(topology)
+            try connection.setPrefetch(prefetch)
+            _ = try connection.consume(queue: queue)
+        } catch {
+            connection.close(politely: PublisherConnection.connectionStillUsable(after: error))
+            throw error
+        }
+        generation += 1
+        self.connection = connection
+        assembler = ContentAssembler()
+        settleFailure = nil
+        return (generation, connection.heartbeat)
+    }
+
+    /// Runs until `shouldStop` says so (returns) or the connection fails (throws).
+    func serve(into buffer: DeliveryBuffer, shouldStop: @Sendable () -> Bool) async throws {
+        guard let connection else {
+            throw AMQPError.library(operation: "consume", message: "not connected")
+        }
+        while true {
+            if shouldStop() { return }
+            if let settleFailure { throw settleFailure }
+            try drainInput(connection, into: buffer)
+            try connection.sendHeartbeatIfDue()
+            wake.clear()
+            if executor.hasPendingJobs {
+                await Task.yield()
+                continue
+            }
+            if shouldStop() || connection.hasBufferedInput {
+                continue
+            }
+            try connection.waitForInput(orWake: wake, timeout: connection.heartbeatWaitLimit)
+        }
+    }
+
+    func settle(deliveryTag: UInt64, generation: UInt64, as settlement: DeliverySettlement) -> Bool {
+        guard generation == self.generation, let connection, settleFailure == nil else {
+            logger.notice(
+                "Not settling a delivery of an earlier connection; the broker redelivers it",
+                metadata: ["queue": "\(queue)", "delivery_tag": "\(deliveryTag)", "generation": "\(generation)"]
+            )
+            return false
+        }
+        do {
+            switch settlement {
+            case .ack:
+                try connection.ack(deliveryTag: deliveryTag)
+            case .reject(let requeue):
+                try connection.reject(deliveryTag: deliveryTag, requeue: requeue)
+            }
+            return true
+        } catch {
+            settleFailure = error
+            return false
+        }
+    }
+
+    /// Closes the connection (see ``AMQPConnection/close(politely:)``); unacknowledged
+    /// deliveries go back to the queue.
+    func close(politely: Bool) {
+        connection?.close(politely: politely)
+        connection = nil
+    }
+
+    /// Ends the connection thread once its queued jobs have run.
+    nonisolated func stopThread() {
+        executor.setWakeHandler(nil)
+        executor.shutdown()
+    }
+
+    private func drainInput(_ connection: AMQPConnection, into buffer: DeliveryBuffer) throws {
+        let probing = connection.brokerSilenceSuspected
+        var wait: Duration = probing ? .milliseconds(1) : .zero
+        var frames = 0
+        while frames < 1024, let frame = try connection.readFrame(waitingUpTo: wait) {
+            wait = .zero
+            frames += 1
+            try handle(frame, connection: connection, buffer: buffer)
+        }
+        if probing && frames == 0 {
+            connection.brokerConfirmedAlive()
+        }
+        connection.releaseBuffers()
+    }
+
+    private func handle(_ frame: InboundFrame, connection: AMQPConnection, buffer: DeliveryBuffer) throws {
+        if assembler.isAssembling {
+            if let (method, message) = try assembler.accept(frame),
+                case .basicDeliver(_, let tag, let redelivered, let exchange, let routingKey) = method
+            {
+                metrics.delivered.increment()
+                buffer.push(
+                    Delivery(
+                        message: message, exchange: exchange, routingKey: routingKey, redelivered: redelivered,
+                        deliveryTag: tag, queue: queue, generation: generation, settler: self
+                    )
+                )
+            }
+            return
+        }
+        guard case .method(let method) = frame else {
+            if case .ignored = frame { return }
+            throw AMQPError.library(operation: "read from broker", message: "content frame without a method")
+        }
+        if method.carriesContent {
+            assembler.begin(method)
+            return
+        }
+        switch method {
+        case .basicCancel:
+            throw AMQPError.consumerCancelledByBroker(queue: queue)
+        case .channelClose(let code, let text):
+            connection.acknowledgeClose(method)
+            throw AMQPError.channelClosedByBroker(code: code, text: text)
+        case .connectionClose(let code, let text):
+            connection.acknowledgeClose(method)
+            throw AMQPError.connectionClosedByBroker(code: code, text: text)
+        case .connectionBlocked(let reason):
+            logger.warning("Broker blocked the connection", metadata: ["reason": "\(reason)"])
+        case .connectionUnblocked:
+            logger.info("Broker unblocked the connection")
+        default:
+            logger.debug("Ignoring method from broker", metadata: ["method": "\(method)"])
+        }
+    }
+}

@@ -1,0 +1,26 @@
+import ConveyorRuntime
+
+extension DeliveryProcessor {
+    /// How a ``DeliveryProcessor`` runs its handler.
+    public struct Options: Sendable {
+        /// Handlers running at once. Default 16; keep the consumer's prefetch at least this high.
+        public var concurrency: Int
+        /// Delays between runs of the handler on a delivery whose dependency is unavailable.
+        /// Default 500 ms growing to 30 s, with full jitter.
+        public var dependencyBackoff: Backoff
+        /// Pause before returning a delivery to its queue after its retry or dead-letter copy
+        /// could not be published, so a broken publisher does not spin. Default 1 s.
+        public var republishFailurePause: Duration
+
+        public init(
+            concurrency: Int = 16,
+            dependencyBackoff: Backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30)),
+            republishFailurePause: Duration = .seconds(1)
+        ) {
+            precondition(concurrency > 0, "concurrency must be positive")
+            self.concurrency = concurrency
+            self.dependencyBackoff = dependencyBackoff
+            self.republishFailurePause = republishFailurePause
+        }
+    }
+}

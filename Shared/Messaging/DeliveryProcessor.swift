@@ -1,0 +1,202 @@
+import ConveyorRuntime
+import Logging
+import Metrics
+import ServiceLifecycle
+
+/// Takes deliveries from a ``Consumer`` of a ``ConsumerTopology``'s work queue, runs the
+/// handler on each with bounded concurrency and settles them by the outcome
+/// (``RetryPolicy/plan(for:attempt:)``):
+///
+/// - `.done`: ack.
+/// - `.retry`: publish a copy (attempt + 1, failure headers) to the retry tier for this attempt
+///   through the default exchange, with confirms, then ack; after the last attempt, as `.giveUp`.
+/// - `.giveUp`, `.malformed`: publish a copy with the failure headers to the dead-letter
+///   exchange under the dead-letter queue's key, with confirms, then ack.
+/// - `.dependencyUnavailable`: keep the delivery, count no attempt, run the handler on it again
+///   after a backoff, and take no new deliveries meanwhile.
+///
+/// When a copy cannot be published the delivery is not acked: it goes back to its queue to be
+/// delivered again (at least once). The counting lives in headers the application owns, never
+/// in `basic.nack` counts or `x-death`, so it works the same on RabbitMQ 3.10 and 4.x.
+///
+/// A `Service`: on graceful shutdown it stops taking deliveries, lets running handlers finish
+/// and settle, then returns. Run it after its ``Consumer`` and ``Publisher`` in the service
+/// group, so they shut down after it.
+public final class DeliveryProcessor: Service, Sendable {
+    public typealias Handler = @Sendable (Delivery) async -> HandlerOutcome
+
+    public let topology: ConsumerTopology
+    public let options: Options
+    private let consumer: Consumer
+    private let publisher: Publisher
+    private let handler: Handler
+    private let logger: Logger
+    private let metrics: ProcessorMetrics
+
+    /// - Parameters:
+    ///   - consumer: consumes `topology.workQueue`.
+    ///   - publisher: publishes the retry and dead-letter copies.
+    ///   - handler: decides the outcome of one delivery; it must not settle it.
+    public init(
+        consumer: Consumer,
+        publisher: Publisher,
+        topology: ConsumerTopology,
+        options: Options = Options(),
+        logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        handler: @escaping Handler
+    ) {
+        self.consumer = consumer
+        self.publisher = publisher
+        self.topology = topology
+        self.options = options
+        self.handler = handler
+        var logger = logger
+        logger[metadataKey: "queue"] = "\(consumer.queue)"
+        self.logger = logger
+        metrics = ProcessorMetrics(queue: consumer.queue, factory: metricsFactory)
+    }
+
+    public func run() async throws {
+        let gate = IntakeGate()
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                await self.takeDeliveries(into: &group, gate: gate)
+            }
+        } onCancelOrGracefulShutdown: {
+            gate.stop()
+        }
+        logger.info("Delivery processor stopped")
+    }
+
+    private func takeDeliveries(into group: inout DiscardingTaskGroup, gate: IntakeGate) async {
+        let slots = IntakeSlots(count: options.concurrency)
+        while true {
+            await slots.acquire()
+            await gate.waitUntilOpen()
+            guard !gate.isStopped, let delivery = await nextDelivery(unlessStopped: gate) else {
+                return
+            }
+            group.addTask {
+                await self.process(delivery, gate: gate)
+                slots.release()
+            }
+        }
+    }
+
+    /// The next delivery, or nil when the consumer ended or the gate stopped. A delivery taken
+    /// just as the gate stops stays unacknowledged and returns to its queue when the consumer closes.
+    private func nextDelivery(unlessStopped gate: IntakeGate) async -> Delivery? {
+        let deliveries = consumer.deliveries
+        return await withTaskGroup(of: Delivery?.self) { group in
+            group.addTask {
+                var iterator = deliveries.makeAsyncIterator()
+                return await iterator.next()
+            }
+            group.addTask {
+                await gate.waitUntilStopped()
+                return nil
+            }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return gate.isStopped ? nil : first
+        }
+    }
+
+    private func process(_ delivery: Delivery, gate: IntakeGate) async {
+        var backoff = options.dependencyBackoff
+        var pausedIntake = false
+        defer {
+            if pausedIntake { gate.resume() }
+        }
+        while true {
+            let outcome = await handler(delivery)
+            let plan = topology.retryPolicy.plan(for: outcome, attempt: delivery.attempt)
+            guard case .awaitDependency(let detail) = plan else {
+                if pausedIntake {
+                    gate.resume()
+                    pausedIntake = false
+                    logger.info("Dependency available again; taking deliveries", metadata: metadata(of: delivery))
+                }
+                await carryOut(plan, for: delivery)
+                return
+            }
+            metrics.dependencyUnavailable.increment()
+            if !pausedIntake {
+                gate.pause()
+                pausedIntake = true
+            }
+            let delay = backoff.next()
+            var metadata = metadata(of: delivery)
+            metadata["detail"] = "\(detail)"
+            metadata["retry_in"] = "\(delay)"
+            logger.warning("Dependency unavailable; holding the delivery and pausing intake", metadata: metadata)
+            await gate.sleep(for: delay)
+            if gate.isStopped {
+                logger.info("Shutting down while a dependency is unavailable; the delivery returns to its queue", metadata: metadata)
+                await delivery.reject(requeue: true)
+                return
+            }
+        }
+    }
+
+    private func carryOut(_ plan: SettlementPlan, for delivery: Delivery) async {
+        var metadata = metadata(of: delivery)
+        switch plan {
+        case .acknowledge:
+            metrics.done.increment()
+            await delivery.ack()
+        case .retry(let tier, let nextAttempt, let reason, let detail):
+            let queue = topology.retryQueue(tier: tier)
+            metadata["reason"] = "\(reason)"
+            metadata["detail"] = "\(detail)"
+            metadata["retry_queue"] = "\(queue)"
+            let copy = delivery.failureCopy(attempt: nextAttempt, reason: reason, detail: detail)
+            if await republish(copy, of: delivery, exchange: "", routingKey: queue, metadata: metadata) {
+                metrics.retried.increment()
+                logger.warning("Message failed; retrying later", metadata: metadata)
+            }
+        case .deadLetter(let reason, let detail):
+            metadata["reason"] = "\(reason)"
+            metadata["detail"] = "\(detail)"
+            let copy = delivery.failureCopy(attempt: delivery.attempt, reason: reason, detail: detail)
+            if await republish(
+                copy, of: delivery, exchange: topology.deadLetterExchange, routingKey: topology.deadLetterQueue,
+                metadata: metadata
+            ) {
+                metrics.deadLettered.increment()
+                logger.error("Message dead-lettered", metadata: metadata)
+            }
+        case .awaitDependency:
+            preconditionFailure("handled by the caller")
+        }
+    }
+
+    /// Publishes `copy` with confirms, then acks `delivery`. When the publish fails the delivery
+    /// returns to its queue instead. Returns whether the copy was published.
+    private func republish(
+        _ copy: Message, of delivery: Delivery, exchange: String, routingKey: String, metadata: Logger.Metadata
+    ) async -> Bool {
+        do {
+            try await publisher.publish(copy, exchange: exchange, routingKey: routingKey)
+        } catch {
+            var metadata = metadata
+            metadata["error"] = "\(error)"
+            logger.error("Could not republish a failed message; it returns to its queue", metadata: metadata)
+            try? await Task.sleep(for: options.republishFailurePause)
+            await delivery.reject(requeue: true)
+            return false
+        }
+        await delivery.ack()
+        return true
+    }
+
+    private func metadata(of delivery: Delivery) -> Logger.Metadata {
+        [
+            "message_id": "\(delivery.message.messageID ?? "")",
+            "routing_key": "\(delivery.eventRoutingKey)",
+            "attempt": "\(delivery.attempt)",
+            "redelivered": "\(delivery.redelivered)",
+        ]
+    }
+}

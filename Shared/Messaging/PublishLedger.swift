@@ -1,0 +1,288 @@
+import Synchronization
+
+/// The publisher's book of every publish whose caller is waiting: queued for the connection,
+/// or sent and awaiting the broker's confirm.
+///
+/// Shared between callers (any task), the connection thread and the timeout sweep, so its
+/// state sits behind a mutex. Continuations are resumed after the lock is released.
+final class PublishLedger: Sendable {
+    /// A publish whose caller waits.
+    struct Pending: Sendable {
+        let message: Message
+        let exchange: String
+        let routingKey: String
+        let deadline: ContinuousClock.Instant
+        let continuation: CheckedContinuation<Void, any Error>
+    }
+
+    /// A publish handed to the connection thread, with its sequence number on the channel.
+    struct Outgoing: Sendable {
+        let sequence: UInt64
+        let message: Message
+        let exchange: String
+        let routingKey: String
+    }
+
+    /// What confirms settled, for metrics.
+    struct Settled: Sendable {
+        var confirmed = 0
+        var nacked = 0
+    }
+
+    private struct Sent: Sendable {
+        let id: UInt64
+        let exchange: String
+        let routingKey: String
+        var returned: AMQPError?
+    }
+
+    private enum Phase: Sendable {
+        case open
+        /// Graceful shutdown: no new publishes; the ones in the book still complete.
+        case draining
+        case closed
+    }
+
+    private struct State: Sendable {
+        var nextID: UInt64 = 1
+        /// Ids handed out whose publish is not in the book yet.
+        var reserved: Set<UInt64> = []
+        var cancelledBeforeEnqueue: Set<UInt64> = []
+        var pending: [UInt64: Pending] = [:]
+        /// Ids waiting to be sent, oldest first, from `queueHead`; ids no longer pending are skipped.
+        var queue: [UInt64] = []
+        var queueHead = 0
+        /// Sent and unconfirmed, by sequence number on the current channel.
+        var inFlight: [UInt64: Sent] = [:]
+        var nextSequence: UInt64 = 1
+        var lowestUnconfirmed: UInt64 = 1
+        var phase = Phase.open
+
+        var queuedCount: Int { queue.count - queueHead }
+
+        mutating func compactQueue() {
+            if queueHead > 1024 && queueHead * 2 > queue.count {
+                queue.removeFirst(queueHead)
+                queueHead = 0
+            }
+        }
+    }
+
+    /// The most sent-but-unconfirmed messages at once.
+    let window: Int
+    private let state = Mutex(State())
+
+    init(window: Int) {
+        precondition(window > 0, "the publish window must be positive")
+        self.window = window
+    }
+
+    // MARK: Callers
+
+    /// An id for ``enqueue(id:_:)`` and ``cancel(id:)``.
+    func reserveID() -> UInt64 {
+        state.withLock { state in
+            let id = state.nextID
+            state.nextID += 1
+            state.reserved.insert(id)
+            return id
+        }
+    }
+
+    /// Books a publish. Returns true when the connection thread should be woken to send it.
+    func enqueue(id: UInt64, _ publish: Pending) -> Bool {
+        let outcome: (error: (any Error)?, wake: Bool) = state.withLock { state in
+            state.reserved.remove(id)
+            if state.cancelledBeforeEnqueue.remove(id) != nil {
+                return (CancellationError(), false)
+            }
+            guard state.phase == .open else {
+                return (AMQPError.shutDown, false)
+            }
+            let wasIdle = state.queuedCount == 0
+            state.pending[id] = publish
+            state.queue.append(id)
+            return (nil, wasIdle && state.inFlight.count < window)
+        }
+        if let error = outcome.error {
+            publish.continuation.resume(throwing: error)
+        }
+        return outcome.wake
+    }
+
+    /// The caller's task was cancelled: it stops waiting. A message already sent may still
+    /// reach the broker.
+    func cancel(id: UInt64) {
+        let cancelled: Pending? = state.withLock { state in
+            if let pending = state.pending.removeValue(forKey: id) {
+                return pending
+            }
+            if state.reserved.contains(id) {
+                state.cancelledBeforeEnqueue.insert(id)
+            }
+            return nil
+        }
+        cancelled?.continuation.resume(throwing: CancellationError())
+    }
+
+    // MARK: Connection thread
+
+    /// True when messages wait and the window has room.
+    var hasSendable: Bool {
+        state.withLock { $0.queuedCount > 0 && $0.inFlight.count < window }
+    }
+
+    /// Takes up to `limit` queued publishes, as far as the window allows, numbering them in
+    /// sending order. They count as sent from here on.
+    func takeBatch(limit: Int) -> [Outgoing] {
+        state.withLock { state in
+            var batch: [Outgoing] = []
+            while batch.count < limit, state.inFlight.count < window, state.queueHead < state.queue.count {
+                let id = state.queue[state.queueHead]
+                state.queueHead += 1
+                guard let pending = state.pending[id] else { continue }
+                let sequence = state.nextSequence
+                state.nextSequence += 1
+                state.inFlight[sequence] = Sent(id: id, exchange: pending.exchange, routingKey: pending.routingKey)
+                batch.append(
+                    Outgoing(sequence: sequence, message: pending.message, exchange: pending.exchange, routingKey: pending.routingKey)
+                )
+            }
+            state.compactQueue()
+            return batch
+        }
+    }
+
+    /// Applies a `basic.ack` (`nacked == false`) or `basic.nack` for `deliveryTag`, or for all up
+    /// to it when `multiple`.
+    func settle(deliveryTag: UInt64, multiple: Bool, nacked: Bool) -> Settled {
+        var settled = Settled()
+        let completions: [(CheckedContinuation<Void, any Error>, (any Error)?)] = state.withLock { state in
+            var completions: [(CheckedContinuation<Void, any Error>, (any Error)?)] = []
+            let sequences: [UInt64]
+            if !multiple {
+                sequences = [deliveryTag]
+            } else if deliveryTag >= state.lowestUnconfirmed {
+                sequences = Array(state.lowestUnconfirmed...deliveryTag)
+            } else {
+                sequences = []
+            }
+            for sequence in sequences {
+                guard let sent = state.inFlight.removeValue(forKey: sequence) else { continue }
+                guard let pending = state.pending.removeValue(forKey: sent.id) else { continue }
+                if nacked {
+                    settled.nacked += 1
+                    completions.append((pending.continuation, AMQPError.nacked(exchange: sent.exchange, routingKey: sent.routingKey)))
+                } else if let returned = sent.returned {
+                    completions.append((pending.continuation, returned))
+                } else {
+                    settled.confirmed += 1
+                    completions.append((pending.continuation, nil))
+                }
+            }
+            while state.lowestUnconfirmed < state.nextSequence && state.inFlight[state.lowestUnconfirmed] == nil {
+                state.lowestUnconfirmed += 1
+            }
+            return completions
+        }
+        for (continuation, error) in completions {
+            if let error {
+                continuation.resume(throwing: error)
+            } else {
+                continuation.resume()
+            }
+        }
+        return settled
+    }
+
+    /// Records a `basic.return`. It names no sequence number, but arrives before the confirm of
+    /// its message, so it belongs to the oldest unconfirmed message to the same exchange and
+    /// routing key not yet marked (older ones with the same destination were returned first).
+    func markReturned(code: UInt16, text: String, exchange: String, routingKey: String) {
+        state.withLock { state in
+            var sequence = state.lowestUnconfirmed
+            while sequence < state.nextSequence {
+                if var sent = state.inFlight[sequence], sent.returned == nil,
+                    sent.exchange == exchange, sent.routingKey == routingKey
+                {
+                    sent.returned = .unroutable(code: code, text: text, exchange: exchange, routingKey: routingKey)
+                    state.inFlight[sequence] = sent
+                    return
+                }
+                sequence += 1
+            }
+        }
+    }
+
+    /// The connection is gone: every unconfirmed publish whose caller still waits goes back to
+    /// the front of the queue, in its original order, to be sent again on the next connection
+    /// (at least once). Returns how many.
+    @discardableResult
+    func connectionLost() -> Int {
+        state.withLock { state in
+            let unconfirmed = state.inFlight.sorted { $0.key < $1.key }
+                .map(\.value.id)
+                .filter { state.pending[$0] != nil }
+            state.inFlight.removeAll()
+            state.nextSequence = 1
+            state.lowestUnconfirmed = 1
+            state.queue = unconfirmed + state.queue[state.queueHead...]
+            state.queueHead = 0
+            return unconfirmed.count
+        }
+    }
+
+    // MARK: Timeouts and shutdown
+
+    /// Fails every publish whose deadline passed. Returns how many.
+    func expire(now: ContinuousClock.Instant, timeout: Duration) -> Int {
+        let expired: [Pending] = state.withLock { state in
+            let ids = state.pending.filter { $0.value.deadline <= now }.map(\.key)
+            return ids.compactMap { state.pending.removeValue(forKey: $0) }
+        }
+        for pending in expired {
+            pending.continuation.resume(
+                throwing: AMQPError.timedOut(
+                    operation: "publish to '\(pending.exchange)' with '\(pending.routingKey)'",
+                    after: timeout
+                )
+            )
+        }
+        return expired.count
+    }
+
+    /// Stops taking publishes. Graceful: the booked ones still complete; otherwise they fail now.
+    func beginShutdown(graceful: Bool) {
+        if graceful {
+            state.withLock { state in
+                if state.phase == .open { state.phase = .draining }
+            }
+        } else {
+            close()
+        }
+    }
+
+    /// Fails everything still booked with ``AMQPError/shutDown`` and takes no more publishes.
+    func close() {
+        let remaining: [Pending] = state.withLock { state in
+            state.phase = .closed
+            let remaining = Array(state.pending.values)
+            state.pending.removeAll()
+            state.queue.removeAll()
+            state.queueHead = 0
+            return remaining
+        }
+        for pending in remaining {
+            pending.continuation.resume(throwing: AMQPError.shutDown)
+        }
+    }
+
+    /// True when the publisher may stop: closed, or draining with nothing left.
+    var isFinished: Bool {
+        state.withLock { $0.phase == .closed || ($0.phase == .draining && $0.pending.isEmpty) }
+    }
+
+    var isClosed: Bool {
+        state.withLock { $0.phase == .closed }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+import Messaging
+import ServiceLifecycle
+import Testing
+
+/// The RabbitMQ the integration tests run against, from the environment:
+/// `CONVEYOR_TEST_AMQP_URL` (a user with configure/write/read on its vhost) and, for the restart
+/// test, `CONVEYOR_TEST_STACK` (a script taking `restart-broker`, `stop-broker`, `start-broker`).
+/// Missing variables fail the tests; they are never skipped.
+enum TestBroker {
+    struct MissingEnvironment: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    static func configuration(heartbeat: Duration = .seconds(10)) throws -> AMQPConfiguration {
+        guard let url = ProcessInfo.processInfo.environment["CONVEYOR_TEST_AMQP_URL"], !url.isEmpty else {
+            throw MissingEnvironment(
+                description: "CONVEYOR_TEST_AMQP_URL is not set: the Messaging integration tests need a RabbitMQ, "
+                    + "e.g. CONVEYOR_TEST_AMQP_URL=amqp://conveyor-admin:secret@localhost:5692/conveyor"
+            )
+        }
+        var configuration = try AMQPConfiguration(url: url)
+        configuration.heartbeat = heartbeat
+        configuration.connectionTimeout = .seconds(3)
+        return configuration
+    }
+
+    /// Runs `$CONVEYOR_TEST_STACK command` and waits for it.
+    static func stack(_ command: String) throws {
+        guard let script = ProcessInfo.processInfo.environment["CONVEYOR_TEST_STACK"], !script.isEmpty else {
+            throw MissingEnvironment(
+                description: "CONVEYOR_TEST_STACK is not set: the broker restart test needs a script with "
+                    + "restart-broker/stop-broker/start-broker subcommands"
+            )
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: script)
+        process.arguments = [command]
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw MissingEnvironment(description: "\(script) \(command) exited with status \(process.terminationStatus)")
+        }
+    }
+
+    /// A name no other test run uses.
+    static func uniqueName(_ purpose: String) -> String {
+        "test.\(purpose).\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    static func logger(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["CONVEYOR_TEST_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        return logger
+    }
+
+    /// Declares `topology`, runs `body`, and deletes the topology whether `body` succeeded or not.
+    static func withTopology<T>(
+        _ topology: Topology, configuration: AMQPConfiguration, _ body: () async throws -> T
+    ) async throws -> T {
+        try await topology.declare(using: configuration)
+        do {
+            let result = try await body()
+            try await topology.delete(using: configuration)
+            return result
+        } catch {
+            try? await topology.delete(using: configuration)
+            throw error
+        }
+    }
+
+    /// Runs `services` in the background while `body` runs, then shuts them down gracefully in
+    /// reverse order (like a `ServiceGroup`) and waits for them, at most `shutdownTimeout`.
+    static func withServices<T: Sendable>(
+        _ services: [any Service],
+        shutdownTimeout: Duration = .seconds(20),
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [],
+                logger: logger("test.services")
+            )
+        )
+        let running = Task { try await group.run() }
+        do {
+            let result = try await body()
+            await group.triggerGracefulShutdown()
+            try await within(shutdownTimeout, "services shut down") { try await running.value }
+            return result
+        } catch {
+            running.cancel()
+            _ = try? await within(shutdownTimeout, "services stop after failure") { try await running.value }
+            throw error
+        }
+    }
+}
+
+struct TimedOut: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Runs `operation`, failing with ``TimedOut`` when it takes longer than `limit`.
+func within<T: Sendable>(
+    _ limit: Duration, _ what: String, _ operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await operation() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else {
+            throw TimedOut(description: "\(what): no result within \(limit)")
+        }
+        return value
+    }
+}
