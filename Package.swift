@@ -8,6 +8,7 @@ let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-p
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
 
 let package = Package(
@@ -27,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages. Only Messaging imports CRabbitMQ, only
@@ -83,7 +85,7 @@ let package = Package(
         // The services.
         .executableTarget(
             name: "APIGateway",
-            dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", hummingbird, prometheus, log],
+            dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", hummingbird, httpTypes, prometheus, log],
             path: "Services/APIGateway",
             resources: [.copy("Resources/openapi.yaml")]
         ),
@@ -108,27 +110,6 @@ let package = Package(
             name: "ConveyorBench",
             dependencies: ["Messaging", "Storage", "ConveyorRuntime", argumentParser, log],
             path: "Benchmarks/ConveyorBench"
-        ),
-
-        // Messaging: AMQP 0-9-1 over rabbitmq-c.
-        .target(
-            name: "Messaging",
-            dependencies: [
-                "CRabbitMQ",
-                "ConveyorRuntime",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Shared/Messaging"
-        ),
-        .testTarget(
-            name: "MessagingTests",
-            dependencies: [
-                "Messaging",
-                .product(name: "MetricsTestKit", package: "swift-metrics"),
-            ],
-            path: "Tests/MessagingTests"
         ),
 
         // Tests.
@@ -158,7 +139,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TestSupport", "Orders"],
+            dependencies: ["TestSupport", "Orders", "Messaging", "Storage"],
             path: "Tests/EndToEndTests"
         ),
     ],

@@ -107,13 +107,13 @@ struct Workloads: Sendable {
                 }
                 try await group.waitForAll()
             }
-            let next = Atomic<Int>(0)
+            let next = Ticket()
             let start = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<dbWorkers {
                     group.addTask {
                         while true {
-                            let value = next.add(1, ordering: .relaxed).oldValue
+                            let value = next.take()
                             guard value < queries else { return }
                             let rows = try await pool.query("SELECT $1::int8 AS v", [Int64(value)])
                             guard try rows[0].decode(Int64.self, "v") == Int64(value) else {
@@ -137,12 +137,12 @@ struct Workloads: Sendable {
 
     /// Publishes `messages` messages from up to `window` concurrent tasks and waits for every confirm.
     private func publishAll(with publisher: Publisher, to queue: String) async throws {
-        let next = Atomic<Int>(0)
+        let next = Ticket()
         let message = Message(body: body, contentType: "application/octet-stream")
         try await withThrowingTaskGroup(of: Void.self) { group in
             for _ in 0..<min(window, messages) {
                 group.addTask {
-                    while next.add(1, ordering: .relaxed).oldValue < messages {
+                    while next.take() < messages {
                         try await publisher.publish(message, exchange: "", routingKey: queue)
                     }
                 }
@@ -197,10 +197,19 @@ struct Workloads: Sendable {
             await pool.close()
             return result
         } catch {
-            try? await pool.execute("DROP SCHEMA \(schema) CASCADE")
+            _ = try? await pool.execute("DROP SCHEMA \(schema) CASCADE")
             await pool.close()
             throw error
         }
+    }
+}
+
+/// Hands out 0, 1, 2, … to concurrent tasks.
+final class Ticket: Sendable {
+    private let counter = Atomic<Int>(0)
+
+    func take() -> Int {
+        counter.add(1, ordering: .relaxed).oldValue
     }
 }
 

@@ -90,7 +90,7 @@ struct EmailDispatch: Sendable {
                 from: sender, to: [recipient], subject: content.subject, body: content.body, date: Date(),
                 messageID: "<\(event.id.uuidString.lowercased())@\(sender.domain)>",
                 headers: try headers(for: event))
-            do {
+            do throws(SMTPError) {
                 try await mailers.send(message)
             } catch let error where error.isPermanent {
                 try await record(event, status: "failed", error: "\(error)", in: transaction)

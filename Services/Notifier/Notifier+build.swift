@@ -1,5 +1,5 @@
 import Logging
-import Messaging
+import Mail
 import Orders
 import Prometheus
 import ServiceSupport
@@ -15,11 +15,31 @@ enum Notifier {
         let connections = ServiceConnections(
             identity: identity, database: configuration.database, broker: configuration.broker,
             topology: topology.topology, logger: logger)
+        let mailers = MailerPool(configuration: configuration.smtp, size: configuration.smtpConnections)
+        let dispatch = EmailDispatch(
+            pool: connections.pool, mailers: mailers, sender: configuration.smtp.sender,
+            fallbackRecipient: configuration.fallbackRecipient, logger: logger)
+        let worker = QueueWorker(
+            identity: identity, broker: configuration.broker, settings: configuration.consumer, routingKeys: routingKeys,
+            publisher: connections.publisher, handler: dispatch.handle)
+        // Its own connection, so a probe never waits behind a slow send.
+        let probe = SMTPMailer(configuration: configuration.smtp)
+        let smtpCheck = ReadinessCheck("smtp") {
+            do {
+                try await probe.checkConnection()
+                return nil
+            } catch {
+                return "\(error)"
+            }
+        }
         let ops = OpsServer.application(
             configuration: configuration.ops,
-            routes: OpsRoutes(readiness: Readiness(connections.readinessChecks), registry: registry),
+            routes: OpsRoutes(
+                readiness: Readiness(connections.readinessChecks + worker.readinessChecks + [smtpCheck]), registry: registry),
             serverName: "conveyor-\(identity.service)",
             logger: Logger(label: "ops"))
-        try await ServiceRunner.run(connections.services + [ops], logger: logger)
+        try await ServiceRunner.run(connections.services + worker.services(after: connections.schema) + [ops], logger: logger)
+        await mailers.close()
+        await probe.close()
     }
 }

@@ -1,6 +1,6 @@
 import Logging
-import Messaging
 import Orders
+import Outbox
 import Prometheus
 import ServiceSupport
 
@@ -15,11 +15,23 @@ enum OrderProcessor {
         let connections = ServiceConnections(
             identity: identity, database: configuration.database, broker: configuration.broker,
             topology: topology.topology, logger: logger)
+        let workflow = OrderWorkflow(
+            pool: connections.pool, payments: configuration.payments, failureInjection: configuration.failureInjection,
+            service: identity.service, inboxRetention: configuration.inboxRetention, logger: logger)
+        let worker = QueueWorker(
+            identity: identity, broker: configuration.broker, settings: configuration.consumer, routingKeys: routingKeys,
+            publisher: connections.publisher, handler: workflow.handle)
+        let relay = OutboxRelay(pool: connections.pool, publisher: connections.publisher, logger: Logger(label: "outbox"))
         let ops = OpsServer.application(
             configuration: configuration.ops,
-            routes: OpsRoutes(readiness: Readiness(connections.readinessChecks), registry: registry),
+            routes: OpsRoutes(readiness: Readiness(connections.readinessChecks + worker.readinessChecks), registry: registry),
             serverName: "conveyor-\(identity.service)",
             logger: Logger(label: "ops"))
-        try await ServiceRunner.run(connections.services + [ops], logger: logger)
+        if configuration.failureInjection {
+            logger.notice("failure injection is on: orders with sku \(Sku.failureInjection) fail with a technical error")
+        }
+        try await ServiceRunner.run(
+            connections.services + [connections.schema.guarding(relay)] + worker.services(after: connections.schema) + [ops],
+            logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import ServiceSupport
 
 /// order-processor's configuration, from environment variables.
@@ -5,6 +6,10 @@ import ServiceSupport
 /// - `OPS_HOST`, `OPS_PORT`: where `/healthz`, `/readyz` and `/metrics` are served; default 127.0.0.1:9091.
 /// - `FAILURE_INJECTION`: when true, an order with sku `FAIL-ME` fails with a technical error
 ///   (for testing retries and the DLQ); default false.
+/// - `PAYMENT_DECLINE_ABOVE`: the mock payment provider declines totals above this many minor
+///   units; default 100000 (1000.00 in a two-decimal currency).
+/// - `PAYMENT_DECLINED_CUSTOMERS`: customer ids whose payments are declined, comma-separated.
+/// - `INBOX_RETENTION`: how long a handled event id is remembered; default 7 days (168h).
 /// - `LOG_LEVEL`, `LOG_FORMAT`: see ``LoggingConfiguration``.
 /// - `AMQP_URL` and the publisher settings: see ``BrokerSettings``.
 /// - `DATABASE_URL` and the pool settings: see ``DatabaseSettings``.
@@ -19,6 +24,8 @@ struct OrderProcessorConfiguration: Sendable {
     var database: DatabaseSettings
     var consumer: ConsumerSettings
     var failureInjection: Bool
+    var payments: MockPaymentProvider
+    var inboxRetention: Duration
 
     init(environment: [String: String]) throws(ConfigurationError) {
         var reader = ConfigurationReader(environment: environment)
@@ -29,6 +36,11 @@ struct OrderProcessorConfiguration: Sendable {
         database = DatabaseSettings(reader: &reader, applicationName: Self.service)
         consumer = ConsumerSettings(reader: &reader)
         failureInjection = reader.bool("FAILURE_INJECTION", default: false)
+        let declineAbove = reader.int("PAYMENT_DECLINE_ABOVE", default: 100_000, range: 0...Int(Int32.max))
+        let declined = reader.string("PAYMENT_DECLINED_CUSTOMERS", default: "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        payments = MockPaymentProvider(declineAboveMinorUnits: Int64(declineAbove), declinedCustomers: Set(declined))
+        inboxRetention = reader.duration("INBOX_RETENTION", default: .seconds(7 * 86_400), range: .seconds(60)...(.seconds(365 * 86_400)))
         try reader.validate()
     }
 }

@@ -75,7 +75,7 @@ struct OrderWorkflow: Sendable {
                 throw OrderProcessingError.unknownOrder(orderID.uuidString.lowercased())
             }
             guard status == .pending else {
-                try await record(orderID, from: status, to: status, step: "skipped", detail: ["reason": "order is \(status)"], in: transaction)
+                try await record(orderID, from: status, to: status, step: "skipped", detail: ["reason": .string("order is \(status)")], in: transaction)
                 return .skipped(status)
             }
             let items = try await transaction.query(

@@ -22,6 +22,7 @@ public final class Consumer: Service, Sendable {
     public let topology: Topology
     public let options: Options
     private let logger: Logger
+    private let connected = Atomic<Bool>(false)
     private let metrics: ConsumerMetrics
     private let buffer = DeliveryBuffer()
     private let connection: ConsumerConnection
@@ -65,6 +66,11 @@ public final class Consumer: Service, Sendable {
         Deliveries(buffer: buffer)
     }
 
+    /// True while the connection is open and consuming: what a readiness check reports.
+    public var isConnected: Bool {
+        connected.load(ordering: .acquiring)
+    }
+
     public func run() async throws {
         let wake = connection.wake
         await withTaskCancellationOrGracefulShutdownHandler {
@@ -93,6 +99,7 @@ public final class Consumer: Service, Sendable {
                 )
                 let dropped = buffer.discard(olderThan: generation)
                 metrics.connection.connected.record(1)
+                connected.store(true, ordering: .releasing)
                 logger.info(
                     failures == 0 ? "AMQP consumer connected" : "AMQP consumer reconnected",
                     metadata: [
@@ -105,10 +112,12 @@ public final class Consumer: Service, Sendable {
                 try await connection.serve(into: buffer) { self.isStopping }
                 await connection.close(politely: true)
                 metrics.connection.connected.record(0)
+                connected.store(false, ordering: .releasing)
                 return
             } catch {
                 await connection.close(politely: PublisherConnection.connectionStillUsable(after: error))
                 metrics.connection.connected.record(0)
+                connected.store(false, ordering: .releasing)
                 if isStopping { return }
                 failures += 1
                 metrics.connection.reconnects.increment()

@@ -2,6 +2,7 @@ import ConveyorRuntime
 import Logging
 import Metrics
 import ServiceLifecycle
+import Synchronization
 
 /// Publishes persistent messages with publisher confirms and `mandatory`, over its own
 /// connection, reconnecting forever.
@@ -21,6 +22,7 @@ public final class Publisher: Service, Sendable {
     public let topology: Topology
     public let options: Options
     private let logger: Logger
+    private let connected = Atomic<Bool>(false)
     private let metrics: PublisherMetrics
     private let ledger: PublishLedger
     private let connection: PublisherConnection
@@ -80,6 +82,11 @@ public final class Publisher: Service, Sendable {
         }
     }
 
+    /// True while the connection is open: what a readiness check reports.
+    public var isConnected: Bool {
+        connected.load(ordering: .acquiring)
+    }
+
     public func run() async throws {
         let ledger = self.ledger
         let wake = connection.wake
@@ -112,6 +119,7 @@ public final class Publisher: Service, Sendable {
                     configuration: configuration, connectionName: connectionName, topology: topology
                 )
                 metrics.connection.connected.record(1)
+                connected.store(true, ordering: .releasing)
                 logger.info(
                     failures == 0 ? "AMQP publisher connected" : "AMQP publisher reconnected",
                     metadata: ["broker": "\(configuration)", "heartbeat": "\(heartbeat)", "failed_attempts": "\(failures)"]
@@ -121,10 +129,12 @@ public final class Publisher: Service, Sendable {
                 try await connection.serve(ledger: ledger)
                 await connection.close(politely: true)
                 metrics.connection.connected.record(0)
+                connected.store(false, ordering: .releasing)
                 return
             } catch {
                 await connection.close(politely: PublisherConnection.connectionStillUsable(after: error))
                 metrics.connection.connected.record(0)
+                connected.store(false, ordering: .releasing)
                 let requeued = ledger.connectionLost()
                 if ledger.isFinished { return }
                 failures += 1

@@ -4,6 +4,6 @@ import Messaging
 public enum EventTopology {
     /// `conveyor.events`, the durable topic exchange of every domain event.
     public static let events = Topology(exchanges: [
-        .init(name: ConsumerTopology.defaultEventsExchange, type: .topic)
+        .init(name: ConsumerTopology.defaultEventsExchange, kind: .topic)
     ])
 }

@@ -24,7 +24,7 @@ extension ReadinessCheck {
     /// `amqp-consumer`: the consumer's connection is open and consuming.
     public static func consumer(_ consumer: Consumer) -> ReadinessCheck {
         ReadinessCheck("amqp-consumer") {
-            consumer.isConsuming ? nil : "not consuming from \(consumer.queue)"
+            consumer.isConnected ? nil : "not consuming from \(consumer.queue)"
         }
     }
 }

@@ -61,8 +61,8 @@ public final class SchemaGate: Service, Sendable {
 
     /// `schema`: ready once the migrations are in place.
     public var readinessCheck: ReadinessCheck {
-        ReadinessCheck("schema") { [state] in
-            state.withLock { state in
+        ReadinessCheck("schema") { [self] in
+            self.state.withLock { state in
                 switch state {
                 case .preparing: "migrations not applied yet"
                 case .ready: nil

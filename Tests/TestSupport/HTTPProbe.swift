@@ -6,10 +6,10 @@ import FoundationNetworking
 /// A small HTTP client for end-to-end tests, over URLSession.
 public struct HTTPProbe {
     public struct Reply {
-        var status: Int
-        var headers: [String: String]
-        var body: Data
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var status: Int
+        public var headers: [String: String]
+        public var body: Data
+        public var text: String { String(decoding: body, as: UTF8.self) }
     }
 
     public static func request(

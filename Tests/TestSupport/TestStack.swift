@@ -6,6 +6,8 @@ import Foundation
 public struct TestStack {
     public let environment = ProcessInfo.processInfo.environment
 
+    public init() {}
+
     public func require(_ name: String) throws -> String {
         guard let value = environment[name], !value.isEmpty else {
             throw EndToEndError(
