@@ -3,16 +3,16 @@ import Orders
 
 /// The body of `201 Created` (and of an idempotent replay of it).
 struct CreatedOrder: Codable, Sendable, Equatable {
-    var orderId: UUID
-    var eventId: UUID
+    var orderId: String
+    var eventId: String
     var status: OrderStatus
     var totalMinorUnits: Int64
     var currency: String
     var location: String
 
     init(order: Order, eventID: UUID) {
-        orderId = order.id
-        eventId = eventID
+        orderId = order.id.lowercased
+        eventId = eventID.lowercased
         status = order.status
         totalMinorUnits = order.total.minorUnits
         currency = order.total.currency.code
@@ -49,7 +49,7 @@ struct OrderDetail: Encodable, Sendable {
     }
 
     struct Notification: Encodable, Sendable {
-        var eventId: UUID
+        var eventId: String
         var channel: String
         var recipient: String
         var subject: String
@@ -77,7 +77,7 @@ struct OrderDetail: Encodable, Sendable {
         var entries: [DeadLetter]
     }
 
-    var orderId: UUID
+    var orderId: String
     var status: OrderStatus
     var failureReason: String?
     var customer: Customer
@@ -94,7 +94,7 @@ struct OrderDetail: Encodable, Sendable {
 
 /// One order in `GET /orders`.
 struct OrderSummary: Encodable, Sendable {
-    var orderId: UUID
+    var orderId: String
     var customerId: String
     var status: OrderStatus
     var totalMinorUnits: Int64
@@ -111,7 +111,12 @@ struct OrderPage: Encodable, Sendable {
 
 /// The body of a successful `POST /orders/{id}/cancel`.
 struct CancelledOrder: Encodable, Sendable {
-    var orderId: UUID
+    var orderId: String
     var status: OrderStatus
-    var eventId: UUID
+    var eventId: String
+}
+
+extension UUID {
+    /// The UUID in lower case, as the API writes every id (RFC 9562 §4).
+    var lowercased: String { uuidString.lowercased() }
 }

@@ -237,7 +237,7 @@ struct OrderStore: Sendable {
             [id]
         ).map { row in
             OrderDetail.Notification(
-                eventId: try row.decode(UUID.self, "event_id"), channel: try row.decode(String.self, "channel"),
+                eventId: try row.decode(UUID.self, "event_id").lowercased, channel: try row.decode(String.self, "channel"),
                 recipient: try row.decode(String.self, "recipient"), subject: try row.decode(String.self, "subject"),
                 status: try row.decode(String.self, "status"), attempts: try row.decode(Int.self, "attempts"),
                 error: try row.decode(String?.self, "last_error"), sentAt: try row.decode(Date?.self, "sent_at"))
@@ -258,7 +258,7 @@ struct OrderStore: Sendable {
         let waiting = deadLetters.first { $0.status == "waiting" }
         let order = stored.order
         return OrderDetail(
-            orderId: order.id, status: order.status, failureReason: order.failureReason, customer: order.customer,
+            orderId: order.id.lowercased, status: order.status, failureReason: order.failureReason, customer: order.customer,
             currency: order.total.currency.code, totalMinorUnits: order.total.minorUnits, items: order.items.map(LineItemRepresentation.init),
             version: stored.version, createdAt: order.createdAt, updatedAt: order.updatedAt, history: history,
             notifications: notifications,
@@ -292,18 +292,20 @@ struct OrderStore: Sendable {
             parameters)
         var items: [OrderSummary] = []
         var positions: [String] = []
+        var ids: [UUID] = []
         for row in rows.prefix(limit) {
             guard let status = OrderStatus(rawValue: try row.decode(String.self, "status")) else {
                 throw StoredOrderError(orderID: try row.decode(UUID.self, "id"))
             }
             items.append(
                 OrderSummary(
-                    orderId: try row.decode(UUID.self, "id"), customerId: try row.decode(String.self, "customer_id"), status: status,
+                    orderId: try row.decode(UUID.self, "id").lowercased, customerId: try row.decode(String.self, "customer_id"), status: status,
                     totalMinorUnits: try row.decode(Int64.self, "total_minor"), currency: try row.decode(String.self, "currency"),
                     createdAt: try row.decode(Date.self, "created_at")))
             positions.append(try row.decode(String.self, "position"))
+            ids.append(try row.decode(UUID.self, "id"))
         }
-        let next = rows.count > limit ? items.last.map { OrderCursor(createdAt: positions.last!, id: $0.orderId).encoded } : nil
+        let next = rows.count > limit ? ids.last.map { OrderCursor(createdAt: positions.last!, id: $0).encoded } : nil
         return OrderPage(items: items, nextCursor: next)
     }
 
@@ -337,7 +339,7 @@ struct OrderStore: Sendable {
                 id, from: previous, to: .cancelled, step: "cancelled", detail: ["eventId": .string(event.id.uuidString.lowercased())],
                 in: transaction)
             try await Outbox.enqueue(OutboxEvent(event), in: transaction)
-            return CancelledOrder(orderId: id, status: .cancelled, eventId: event.id)
+            return CancelledOrder(orderId: id.lowercased, status: .cancelled, eventId: event.id.lowercased)
         }
     }
 

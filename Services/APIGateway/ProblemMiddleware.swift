@@ -37,10 +37,11 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 }
                 return Problem(.notFound, detail: "no route for \(request.method) \(request.uri.path)")
             }
-            if error.status == .contentTooLarge {
-                return Problem(.contentTooLarge, detail: "the body is larger than \(OrderRoutes.maximumBodyBytes / 1024) KiB")
-            }
             return Problem(error.status, detail: error.body)
+        case let error as any HTTPResponseError where error.status == .contentTooLarge:
+            return Problem(.contentTooLarge, detail: "the body is larger than \(OrderRoutes.maximumBodyBytes / 1024) KiB")
+        case let error as any HTTPResponseError:
+            return Problem(error.status)
         case let error as PostgresError where error.isUnavailable || error.isConnectionFailure || error.kind == .acquireTimeout:
             logger.warning("database unavailable", metadata: ["error": "\(error)"])
             return .databaseUnavailable()

@@ -62,7 +62,7 @@ public struct EventEnvelope<Payload: Codable & Sendable>: Sendable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Self.specVersion, forKey: .specversion)
-        try container.encode(id, forKey: .id)
+        try container.encode(id.uuidString.lowercased(), forKey: .id)
         try container.encode(type, forKey: .type)
         try container.encode(source, forKey: .source)
         try container.encode(time, forKey: .time)
