@@ -9,9 +9,7 @@ import ServiceSupport
 enum APIGateway {
     static func run(configuration: APIGatewayConfiguration, registry: PrometheusCollectorRegistry) async throws {
         let logger = Logger(label: "api-gateway")
-        let connections = ServiceConnections(
-            identity: configuration.identity, database: configuration.database, broker: configuration.broker,
-            topology: EventTopology.events, logger: logger)
+        let connections = ServiceConnections(settings: configuration.settings, topology: EventTopology.events, logger: logger)
         let relay = OutboxRelay(pool: connections.pool, publisher: connections.publisher, logger: Logger(label: "outbox"))
         let application = Application(
             router: router(configuration: configuration, connections: connections, registry: registry),
@@ -28,7 +26,7 @@ enum APIGateway {
         OpsRoutes(readiness: Readiness(connections.readinessChecks), registry: registry).add(to: router)
         OrderRoutes(
             store: OrderStore(
-                pool: connections.pool, service: configuration.identity.service,
+                pool: connections.pool, service: configuration.settings.identity.service,
                 idempotencyRetention: configuration.idempotencyRetention)
         ).add(to: router)
         OpenAPIDocument().add(to: router)

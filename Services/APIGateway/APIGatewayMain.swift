@@ -1,17 +1,9 @@
-import Foundation
 import ServiceSupport
 
 @main
 struct APIGatewayMain {
     static func main() async throws {
-        let configuration: APIGatewayConfiguration
-        do {
-            configuration = try APIGatewayConfiguration(environment: ProcessInfo.processInfo.environment)
-        } catch {
-            ConfigurationFailure.exit(error, service: APIGatewayConfiguration.service)
-        }
-        configuration.logging.bootstrap(service: APIGatewayConfiguration.service)
-        let registry = MetricsBootstrap.prometheus()
-        try await APIGateway.run(configuration: configuration, registry: registry)
+        let configuration = APIGatewayConfiguration.load()
+        try await APIGateway.run(configuration: configuration, registry: MetricsBootstrap.prometheus())
     }
 }

@@ -17,7 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
         // The replayer's broker user may not declare anything: it publishes into the topology
         // the consumers declared.
         let connections = ServiceConnections(
-            identity: configuration.identity, database: configuration.database, broker: configuration.broker,
+            settings: ServiceSettings(identity: configuration.identity, logging: configuration.logging, broker: configuration.broker, database: configuration.database),
             topology: .init(), logger: logger)
         let ops = OpsServer.application(
             configuration: configuration.ops,

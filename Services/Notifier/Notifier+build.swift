@@ -10,17 +10,15 @@ enum Notifier {
 
     static func run(configuration: NotifierConfiguration, registry: PrometheusCollectorRegistry) async throws {
         let logger = Logger(label: "notifier")
-        let identity = configuration.identity
+        let identity = configuration.settings.identity
         let topology = configuration.consumer.topology(consumer: identity.service, routingKeys: routingKeys)
-        let connections = ServiceConnections(
-            identity: identity, database: configuration.database, broker: configuration.broker,
-            topology: topology.topology, logger: logger)
+        let connections = ServiceConnections(settings: configuration.settings, topology: topology.topology, logger: logger)
         let mailers = MailerPool(configuration: configuration.smtp, size: configuration.smtpConnections)
         let dispatch = EmailDispatch(
             pool: connections.pool, mailers: mailers, sender: configuration.smtp.sender,
             fallbackRecipient: configuration.fallbackRecipient, logger: logger)
         let worker = QueueWorker(
-            identity: identity, broker: configuration.broker, settings: configuration.consumer, routingKeys: routingKeys,
+            service: configuration.settings, consumer: configuration.consumer, routingKeys: routingKeys,
             publisher: connections.publisher, handler: dispatch.handle)
         // Its own connection, so a probe never waits behind a slow send.
         let probe = SMTPMailer(configuration: configuration.smtp)

@@ -5,9 +5,7 @@ import ServiceSupport
 /// notifier's configuration, from environment variables.
 ///
 /// - `OPS_HOST`, `OPS_PORT`: where `/healthz`, `/readyz` and `/metrics` are served; default 127.0.0.1:9092.
-/// - `LOG_LEVEL`, `LOG_FORMAT`: see ``LoggingConfiguration``.
-/// - `AMQP_URL` and the publisher settings: see ``BrokerSettings``.
-/// - `DATABASE_URL` and the pool settings: see ``DatabaseSettings``.
+/// - `LOG_LEVEL`, `LOG_FORMAT`, `AMQP_URL`, `DATABASE_URL` and their companions: see ``ServiceSettings``.
 /// - `RETRY_DELAYS`, `MAX_ATTEMPTS`, `DELIVERY_LIMIT`, `PREFETCH`, `CONCURRENCY`: see ``ConsumerSettings``.
 /// - `SMTP_URL` (required): `smtp://[user:password@]host:port` (STARTTLS when offered; required
 ///   with credentials) or `smtps://…`; options as ``SMTPConfiguration`` documents them.
@@ -15,14 +13,11 @@ import ServiceSupport
 /// - `SMTP_CONNECTIONS`: SMTP connections used in parallel, 1–32; default 4.
 /// - `NOTIFY_FALLBACK_RECIPIENT`: who gets the e-mail of an order without a customer e-mail
 ///   address; when unset, such notifications are recorded as failed.
-struct NotifierConfiguration: Sendable {
+struct NotifierConfiguration: ServiceConfiguration {
     static let service = "notifier"
 
-    var identity: ServiceIdentity
-    var logging: LoggingConfiguration
+    var settings: ServiceSettings
     var ops: OpsConfiguration
-    var broker: BrokerSettings
-    var database: DatabaseSettings
     var consumer: ConsumerSettings
     var smtp: SMTPConfiguration
     var smtpConnections: Int
@@ -30,11 +25,8 @@ struct NotifierConfiguration: Sendable {
 
     init(environment: [String: String]) throws(ConfigurationError) {
         var reader = ConfigurationReader(environment: environment)
-        identity = ServiceIdentity(service: Self.service)
-        logging = LoggingConfiguration(reader: &reader)
+        settings = ServiceSettings(service: Self.service, reader: &reader)
         ops = OpsConfiguration(reader: &reader, defaultPort: 9092)
-        broker = BrokerSettings(reader: &reader)
-        database = DatabaseSettings(reader: &reader, applicationName: Self.service)
         consumer = ConsumerSettings(reader: &reader)
         smtpConnections = reader.int("SMTP_CONNECTIONS", default: 4, range: 1...32)
         let defaultSender = try! MailAddress("orders@conveyor.local", displayName: "Conveyor")

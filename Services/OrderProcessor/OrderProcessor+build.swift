@@ -10,16 +10,14 @@ enum OrderProcessor {
 
     static func run(configuration: OrderProcessorConfiguration, registry: PrometheusCollectorRegistry) async throws {
         let logger = Logger(label: "order-processor")
-        let identity = configuration.identity
+        let identity = configuration.settings.identity
         let topology = configuration.consumer.topology(consumer: identity.service, routingKeys: routingKeys)
-        let connections = ServiceConnections(
-            identity: identity, database: configuration.database, broker: configuration.broker,
-            topology: topology.topology, logger: logger)
+        let connections = ServiceConnections(settings: configuration.settings, topology: topology.topology, logger: logger)
         let workflow = OrderWorkflow(
             pool: connections.pool, payments: configuration.payments, failureInjection: configuration.failureInjection,
             service: identity.service, inboxRetention: configuration.inboxRetention, logger: logger)
         let worker = QueueWorker(
-            identity: identity, broker: configuration.broker, settings: configuration.consumer, routingKeys: routingKeys,
+            service: configuration.settings, consumer: configuration.consumer, routingKeys: routingKeys,
             publisher: connections.publisher, handler: workflow.handle)
         let relay = OutboxRelay(pool: connections.pool, publisher: connections.publisher, logger: Logger(label: "outbox"))
         let ops = OpsServer.application(

@@ -10,18 +10,13 @@ import ServiceSupport
 ///   units; default 100000 (1000.00 in a two-decimal currency).
 /// - `PAYMENT_DECLINED_CUSTOMERS`: customer ids whose payments are declined, comma-separated.
 /// - `INBOX_RETENTION`: how long a handled event id is remembered; default 7 days (168h).
-/// - `LOG_LEVEL`, `LOG_FORMAT`: see ``LoggingConfiguration``.
-/// - `AMQP_URL` and the publisher settings: see ``BrokerSettings``.
-/// - `DATABASE_URL` and the pool settings: see ``DatabaseSettings``.
+/// - `LOG_LEVEL`, `LOG_FORMAT`, `AMQP_URL`, `DATABASE_URL` and their companions: see ``ServiceSettings``.
 /// - `RETRY_DELAYS`, `MAX_ATTEMPTS`, `DELIVERY_LIMIT`, `PREFETCH`, `CONCURRENCY`: see ``ConsumerSettings``.
-struct OrderProcessorConfiguration: Sendable {
+struct OrderProcessorConfiguration: ServiceConfiguration {
     static let service = "order-processor"
 
-    var identity: ServiceIdentity
-    var logging: LoggingConfiguration
+    var settings: ServiceSettings
     var ops: OpsConfiguration
-    var broker: BrokerSettings
-    var database: DatabaseSettings
     var consumer: ConsumerSettings
     var failureInjection: Bool
     var payments: MockPaymentProvider
@@ -29,11 +24,8 @@ struct OrderProcessorConfiguration: Sendable {
 
     init(environment: [String: String]) throws(ConfigurationError) {
         var reader = ConfigurationReader(environment: environment)
-        identity = ServiceIdentity(service: Self.service)
-        logging = LoggingConfiguration(reader: &reader)
+        settings = ServiceSettings(service: Self.service, reader: &reader)
         ops = OpsConfiguration(reader: &reader, defaultPort: 9091)
-        broker = BrokerSettings(reader: &reader)
-        database = DatabaseSettings(reader: &reader, applicationName: Self.service)
         consumer = ConsumerSettings(reader: &reader)
         failureInjection = reader.bool("FAILURE_INJECTION", default: false)
         let declineAbove = reader.int("PAYMENT_DECLINE_ABOVE", default: 100_000, range: 0...Int(Int32.max))

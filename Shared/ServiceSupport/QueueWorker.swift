@@ -10,13 +10,14 @@ public struct QueueWorker: Sendable {
     public let processor: DeliveryProcessor
 
     public init(
-        identity: ServiceIdentity, broker: BrokerSettings, settings: ConsumerSettings, routingKeys: [String],
-        publisher: Publisher, handler: @escaping DeliveryProcessor.Handler
+        service: ServiceSettings, consumer settings: ConsumerSettings, routingKeys: [String], publisher: Publisher,
+        handler: @escaping DeliveryProcessor.Handler
     ) {
-        topology = settings.topology(consumer: identity.service, routingKeys: routingKeys)
+        topology = settings.topology(consumer: service.identity.service, routingKeys: routingKeys)
         consumer = Consumer(
-            configuration: broker.configuration, connectionName: identity.connectionName("consumer"), queue: topology.workQueue,
-            topology: topology.topology, options: .init(prefetch: UInt16(settings.prefetch)), logger: Logger(label: "amqp"))
+            configuration: service.broker.configuration, connectionName: service.identity.connectionName("consumer"),
+            queue: topology.workQueue, topology: topology.topology, options: .init(prefetch: UInt16(settings.prefetch)),
+            logger: Logger(label: "amqp"))
         processor = DeliveryProcessor(
             consumer: consumer, publisher: publisher, topology: topology, options: .init(concurrency: settings.concurrency),
             logger: Logger(label: "worker"), handler: handler)

@@ -10,14 +10,14 @@ public struct ServiceConnections: Sendable {
     public let schema: SchemaGate
     public let publisher: Publisher
 
-    public init(identity: ServiceIdentity, database: DatabaseSettings, broker: BrokerSettings, topology: Topology, logger: Logger) {
-        pool = PostgresPool(configuration: database.pool, logger: Logger(label: "database"))
-        schema = SchemaGate(startup: SchemaStartup(settings: database, logger: logger), pool: pool)
+    public init(settings: ServiceSettings, topology: Topology, logger: Logger) {
+        pool = PostgresPool(configuration: settings.database.pool, logger: Logger(label: "database"))
+        schema = SchemaGate(startup: SchemaStartup(settings: settings.database, logger: logger), pool: pool)
         publisher = Publisher(
-            configuration: broker.configuration,
-            connectionName: identity.connectionName("publisher"),
+            configuration: settings.broker.configuration,
+            connectionName: settings.identity.connectionName("publisher"),
             topology: topology,
-            options: broker.publisherOptions,
+            options: settings.broker.publisherOptions,
             logger: Logger(label: "amqp"))
     }
 
