@@ -50,6 +50,7 @@ let package = Package(
             name: "MessagingTests",
             dependencies: [
                 "Messaging",
+                "ConveyorRuntime",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             path: "Tests/MessagingTests"

@@ -57,7 +57,6 @@ public final class Consumer: Service, Sendable {
 
     deinit {
         buffer.finish()
-        connection.stopThread()
     }
 
     /// Deliveries from every connection of this consumer; ends when ``run()`` ends.
@@ -74,7 +73,6 @@ public final class Consumer: Service, Sendable {
             wake.signal()
         }
         buffer.finish()
-        connection.stopThread()
         logger.info("AMQP consumer stopped")
     }
 
@@ -107,7 +105,7 @@ public final class Consumer: Service, Sendable {
                 metrics.connection.connected.record(0)
                 return
             } catch {
-                await connection.close(politely: PublisherConnection.connectionStillUsable(after: error))
+                await connection.close(politely: AMQPError.leavesConnectionOpen(error))
                 metrics.connection.connected.record(0)
                 if isStopping { return }
                 failures += 1

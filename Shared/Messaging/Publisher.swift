@@ -52,7 +52,6 @@ public final class Publisher: Service, Sendable {
 
     deinit {
         ledger.close()
-        connection.stopThread()
     }
 
     /// Publishes `message` (persistent, `mandatory`) and returns when the broker confirmed it.
@@ -98,7 +97,6 @@ public final class Publisher: Service, Sendable {
             ledger.beginShutdown(graceful: true)
             wake.signal()
         }
-        connection.stopThread()
         logger.info("AMQP publisher stopped")
     }
 
@@ -123,7 +121,7 @@ public final class Publisher: Service, Sendable {
                 metrics.connection.connected.record(0)
                 return
             } catch {
-                await connection.close(politely: PublisherConnection.connectionStillUsable(after: error))
+                await connection.close(politely: AMQPError.leavesConnectionOpen(error))
                 metrics.connection.connected.record(0)
                 let requeued = ledger.connectionLost()
                 if ledger.isFinished { return }

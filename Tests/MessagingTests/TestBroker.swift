@@ -4,6 +4,9 @@ import Messaging
 import ServiceLifecycle
 import Testing
 
+/// The integration tests against a real broker, one at a time: one of them restarts the broker.
+@Suite(.serialized) enum BrokerIntegrationTests {}
+
 /// The RabbitMQ the integration tests run against, from the environment:
 /// `CONVEYOR_TEST_AMQP_URL` (a user with configure/write/read on its vhost) and, for the restart
 /// test, `CONVEYOR_TEST_STACK` (a script taking `restart-broker`, `stop-broker`, `start-broker`).
@@ -26,21 +29,37 @@ enum TestBroker {
         return configuration
     }
 
-    /// Runs `$CONVEYOR_TEST_STACK command` and waits for it.
-    static func stack(_ command: String) throws {
+    /// Runs `$CONVEYOR_TEST_STACK command` and waits for it to exit.
+    static func stack(_ command: String) async throws {
         guard let script = ProcessInfo.processInfo.environment["CONVEYOR_TEST_STACK"], !script.isEmpty else {
             throw MissingEnvironment(
                 description: "CONVEYOR_TEST_STACK is not set: the broker restart test needs a script with "
                     + "restart-broker/stop-broker/start-broker subcommands"
             )
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = [command]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MissingEnvironment(description: "\(script) \(command) exited with status \(process.terminationStatus)")
+        let status = try await Self.runToCompletion([script, command])
+        guard status == 0 else {
+            throw MissingEnvironment(description: "\(script) \(command) failed with wait status \(status)")
+        }
+    }
+
+    /// Spawns `arguments` and waits for the process with `waitpid` on a thread of its own (the
+    /// script blocks for seconds; the cooperative pool must not).
+    private static func runToCompletion(_ arguments: [String]) async throws -> Int32 {
+        var pid = pid_t()
+        let argv: [UnsafeMutablePointer<CChar>?] = arguments.map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        let spawned = posix_spawn(&pid, arguments[0], nil, nil, argv, environ)
+        guard spawned == 0 else {
+            throw MissingEnvironment(description: "cannot run \(arguments[0]): \(String(cString: strerror(spawned)))")
+        }
+        let child = pid
+        return await withCheckedContinuation { continuation in
+            Thread {
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) < 0 && errno == EINTR {}
+                continuation.resume(returning: status)
+            }.start()
         }
     }
 
