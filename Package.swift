@@ -118,7 +118,7 @@ let package = Package(
         .testTarget(name: "OrdersTests", dependencies: ["Orders"], path: "Tests/OrdersTests"),
         .testTarget(
             name: "MessagingTests",
-            dependencies: ["Messaging", "TestSupport", metricsTestKit],
+            dependencies: ["Messaging", "ConveyorRuntime", "TestSupport", metricsTestKit],
             path: "Tests/MessagingTests"
         ),
         .testTarget(

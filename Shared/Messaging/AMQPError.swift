@@ -46,3 +46,12 @@ public enum AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
         }
     }
 }
+
+extension AMQPError {
+    /// True when the broker is still talking to us after `error` (it closed only the channel),
+    /// so the connection can be closed with the usual handshake.
+    static func leavesConnectionOpen(_ error: any Error) -> Bool {
+        if case .channelClosedByBroker = error as? AMQPError { return true }
+        return false
+    }
+}

@@ -58,7 +58,6 @@ public final class Consumer: Service, Sendable {
 
     deinit {
         buffer.finish()
-        connection.stopThread()
     }
 
     /// Deliveries from every connection of this consumer; ends when ``run()`` ends.
@@ -80,7 +79,6 @@ public final class Consumer: Service, Sendable {
             wake.signal()
         }
         buffer.finish()
-        connection.stopThread()
         logger.info("AMQP consumer stopped")
     }
 
@@ -115,7 +113,7 @@ public final class Consumer: Service, Sendable {
                 connected.store(false, ordering: .releasing)
                 return
             } catch {
-                await connection.close(politely: PublisherConnection.connectionStillUsable(after: error))
+                await connection.close(politely: AMQPError.leavesConnectionOpen(error))
                 metrics.connection.connected.record(0)
                 connected.store(false, ordering: .releasing)
                 if isStopping { return }

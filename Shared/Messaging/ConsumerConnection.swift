@@ -30,6 +30,8 @@ actor ConsumerConnection: DeliverySettler {
         self.metrics = metrics
     }
 
+    /// The thread lives as long as this actor: deliveries keep it to settle through it, and a
+    /// settlement after the consumer stopped still gets its answer (false).
     deinit {
         executor.setWakeHandler(nil)
         executor.shutdown()
@@ -46,7 +48,7 @@ actor ConsumerConnection: DeliverySettler {
             try connection.setPrefetch(prefetch)
             _ = try connection.consume(queue: queue)
         } catch {
-            connection.close(politely: PublisherConnection.connectionStillUsable(after: error))
+            connection.close(politely: AMQPError.leavesConnectionOpen(error))
             throw error
         }
         generation += 1
@@ -105,12 +107,6 @@ actor ConsumerConnection: DeliverySettler {
     func close(politely: Bool) {
         connection?.close(politely: politely)
         connection = nil
-    }
-
-    /// Ends the connection thread once its queued jobs have run.
-    nonisolated func stopThread() {
-        executor.setWakeHandler(nil)
-        executor.shutdown()
     }
 
     private func drainInput(_ connection: AMQPConnection, into buffer: DeliveryBuffer) throws {

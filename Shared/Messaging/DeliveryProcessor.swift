@@ -77,6 +77,13 @@ public final class DeliveryProcessor: Service, Sendable {
             guard !gate.isStopped, let delivery = await nextDelivery(unlessStopped: gate) else {
                 return
             }
+            // A handler may have started waiting for a dependency while this loop waited for the
+            // delivery: hold it unprocessed until the dependency is back.
+            await gate.waitUntilOpen()
+            if gate.isStopped {
+                await delivery.reject(requeue: true)
+                return
+            }
             group.addTask {
                 await self.process(delivery, gate: gate)
                 slots.release()

@@ -154,8 +154,8 @@ final class PublishLedger: Sendable {
     }
 
     /// Applies a `basic.ack` (`nacked == false`) or `basic.nack` for `deliveryTag`, or for all up
-    /// to it when `multiple`.
-    func settle(deliveryTag: UInt64, multiple: Bool, nacked: Bool) -> Settled {
+    /// to it when `multiple`. `record` sees the counts before any caller resumes.
+    func settle(deliveryTag: UInt64, multiple: Bool, nacked: Bool, record: (Settled) -> Void) {
         var settled = Settled()
         let completions: [(CheckedContinuation<Void, any Error>, (any Error)?)] = state.withLock { state in
             var completions: [(CheckedContinuation<Void, any Error>, (any Error)?)] = []
@@ -185,6 +185,7 @@ final class PublishLedger: Sendable {
             }
             return completions
         }
+        record(settled)
         for (continuation, error) in completions {
             if let error {
                 continuation.resume(throwing: error)
@@ -192,7 +193,6 @@ final class PublishLedger: Sendable {
                 continuation.resume()
             }
         }
-        return settled
     }
 
     /// Records a `basic.return`. It names no sequence number, but arrives before the confirm of

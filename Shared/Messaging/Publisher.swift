@@ -54,7 +54,6 @@ public final class Publisher: Service, Sendable {
 
     deinit {
         ledger.close()
-        connection.stopThread()
     }
 
     /// Publishes `message` (persistent, `mandatory`) and returns when the broker confirmed it.
@@ -105,7 +104,6 @@ public final class Publisher: Service, Sendable {
             ledger.beginShutdown(graceful: true)
             wake.signal()
         }
-        connection.stopThread()
         logger.info("AMQP publisher stopped")
     }
 
@@ -132,7 +130,7 @@ public final class Publisher: Service, Sendable {
                 connected.store(false, ordering: .releasing)
                 return
             } catch {
-                await connection.close(politely: PublisherConnection.connectionStillUsable(after: error))
+                await connection.close(politely: AMQPError.leavesConnectionOpen(error))
                 metrics.connection.connected.record(0)
                 connected.store(false, ordering: .releasing)
                 let requeued = ledger.connectionLost()

@@ -26,6 +26,7 @@ actor PublisherConnection {
         self.metrics = metrics
     }
 
+    /// The thread lives as long as this actor.
     deinit {
         executor.setWakeHandler(nil)
         executor.shutdown()
@@ -38,7 +39,7 @@ actor PublisherConnection {
             try connection.declare(topology)
             try connection.enablePublisherConfirms()
         } catch {
-            connection.close(politely: Self.connectionStillUsable(after: error))
+            connection.close(politely: AMQPError.leavesConnectionOpen(error))
             throw error
         }
         self.connection = connection
@@ -72,18 +73,6 @@ actor PublisherConnection {
     func close(politely: Bool) {
         connection?.close(politely: politely)
         connection = nil
-    }
-
-    /// Ends the connection thread once its queued jobs have run.
-    nonisolated func stopThread() {
-        executor.setWakeHandler(nil)
-        executor.shutdown()
-    }
-
-    /// After a channel error the broker still talks to us: close with the handshake then.
-    static func connectionStillUsable(after error: any Error) -> Bool {
-        if case .channelClosedByBroker = error as? AMQPError { return true }
-        return false
     }
 
     private func drainInput(_ connection: AMQPConnection, ledger: PublishLedger) throws {
@@ -125,9 +114,9 @@ actor PublisherConnection {
         }
         switch method {
         case .basicAck(let tag, let multiple):
-            record(ledger.settle(deliveryTag: tag, multiple: multiple, nacked: false))
+            ledger.settle(deliveryTag: tag, multiple: multiple, nacked: false, record: record)
         case .basicNack(let tag, let multiple):
-            record(ledger.settle(deliveryTag: tag, multiple: multiple, nacked: true))
+            ledger.settle(deliveryTag: tag, multiple: multiple, nacked: true, record: record)
         case .channelClose(let code, let text):
             connection.acknowledgeClose(method)
             throw AMQPError.channelClosedByBroker(code: code, text: text)

@@ -2,84 +2,86 @@ import Foundation
 import Messaging
 import Testing
 
-@Suite(.serialized) struct PublishConsumeTests {
-    @Test func tenThousandConfirmedMessagesAreAllConsumedOnce() async throws {
-        let configuration = try TestBroker.configuration()
-        let name = TestBroker.uniqueName("bulk")
-        let exchange = "\(name).events"
-        let queue = "\(name).work"
-        let topology = Topology(
-            exchanges: [Topology.Exchange(name: exchange, kind: .direct)],
-            queues: [Topology.Queue(name: queue, kind: .quorum)],
-            bindings: [Topology.Binding(queue: queue, exchange: exchange, routingKey: "bulk")]
-        )
-        let count = 10_000
-        try await TestBroker.withTopology(topology, configuration: configuration) {
-            let publisher = Publisher(
-                configuration: configuration, connectionName: "\(name) publisher", topology: topology,
-                logger: TestBroker.logger("test.publisher")
+extension BrokerIntegrationTests {
+    @Suite struct PublishConsumeTests {
+        @Test func tenThousandConfirmedMessagesAreAllConsumedOnce() async throws {
+            let configuration = try TestBroker.configuration()
+            let name = TestBroker.uniqueName("bulk")
+            let exchange = "\(name).events"
+            let queue = "\(name).work"
+            let topology = Topology(
+                exchanges: [Topology.Exchange(name: exchange, kind: .direct)],
+                queues: [Topology.Queue(name: queue, kind: .quorum)],
+                bindings: [Topology.Binding(queue: queue, exchange: exchange, routingKey: "bulk")]
             )
-            let consumer = Consumer(
-                configuration: configuration, connectionName: "\(name) consumer", queue: queue, topology: topology,
-                options: Consumer.Options(prefetch: 500), logger: TestBroker.logger("test.consumer")
-            )
-            try await TestBroker.withServices([publisher, consumer]) {
-                let started = ContinuousClock.now
-                try await within(.seconds(120), "publishing \(count) messages") {
-                    try await withThrowingDiscardingTaskGroup { group in
-                        for index in 0..<count {
-                            group.addTask {
-                                let message = Message(body: Array("message \(index)".utf8), messageID: "\(index)")
-                                try await publisher.publish(message, exchange: exchange, routingKey: "bulk")
+            let count = 10_000
+            try await TestBroker.withTopology(topology, configuration: configuration) {
+                let publisher = Publisher(
+                    configuration: configuration, connectionName: "\(name) publisher", topology: topology,
+                    logger: TestBroker.logger("test.publisher")
+                )
+                let consumer = Consumer(
+                    configuration: configuration, connectionName: "\(name) consumer", queue: queue, topology: topology,
+                    options: Consumer.Options(prefetch: 500), logger: TestBroker.logger("test.consumer")
+                )
+                try await TestBroker.withServices([publisher, consumer]) {
+                    let started = ContinuousClock.now
+                    try await within(.seconds(120), "publishing \(count) messages") {
+                        try await withThrowingDiscardingTaskGroup { group in
+                            for index in 0..<count {
+                                group.addTask {
+                                    let message = Message(body: Array("message \(index)".utf8), messageID: "\(index)")
+                                    try await publisher.publish(message, exchange: exchange, routingKey: "bulk")
+                                }
                             }
                         }
                     }
-                }
-                let published = ContinuousClock.now - started
-                print("published \(count) confirmed messages in \(published): \(Int(Double(count) / published.inSeconds)) msg/s")
+                    let published = ContinuousClock.now - started
+                    print("published \(count) confirmed messages in \(published): \(Int(Double(count) / published.inSeconds)) msg/s")
 
-                let received = try await within(.seconds(120), "consuming \(count) messages") {
-                    var seen: [String: Int] = [:]
-                    for await delivery in consumer.deliveries {
-                        seen[delivery.message.messageID ?? "", default: 0] += 1
-                        await delivery.ack()
-                        if seen.count == count { break }
+                    let received = try await within(.seconds(120), "consuming \(count) messages") {
+                        var seen: [String: Int] = [:]
+                        for await delivery in consumer.deliveries {
+                            seen[delivery.message.messageID ?? "", default: 0] += 1
+                            await delivery.ack()
+                            if seen.count == count { break }
+                        }
+                        return seen
                     }
-                    return seen
+                    // Anything arriving after the last new message would be a duplicate.
+                    let late = try await within(.seconds(5), "waiting for stray duplicates") {
+                        await firstDelivery(of: consumer, within: .milliseconds(500))
+                    }
+                    #expect(received.count == count)
+                    #expect(received.values.allSatisfy { $0 == 1 })
+                    #expect(Set(received.keys) == Set((0..<count).map(String.init)))
+                    #expect(late == nil)
                 }
-                // Anything arriving after the last new message would be a duplicate.
-                let late = try await within(.seconds(5), "waiting for stray duplicates") {
-                    await firstDelivery(of: consumer, within: .milliseconds(500))
-                }
-                #expect(received.count == count)
-                #expect(received.values.allSatisfy { $0 == 1 })
-                #expect(Set(received.keys) == Set((0..<count).map(String.init)))
-                #expect(late == nil)
             }
         }
-    }
 
-    @Test func unroutablePublishThrows() async throws {
-        let configuration = try TestBroker.configuration()
-        let name = TestBroker.uniqueName("unroutable")
-        let exchange = "\(name).events"
-        let topology = Topology(exchanges: [Topology.Exchange(name: exchange, kind: .topic)])
-        try await TestBroker.withTopology(topology, configuration: configuration) {
-            let publisher = Publisher(
-                configuration: configuration, connectionName: "\(name) publisher", topology: topology,
-                logger: TestBroker.logger("test.publisher")
-            )
-            try await TestBroker.withServices([publisher]) {
-                let error = await #expect(throws: AMQPError.self) {
-                    try await publisher.publish(Message(body: [1, 2, 3]), exchange: exchange, routingKey: "nobody.listens")
+        @Test func unroutablePublishThrows() async throws {
+            let configuration = try TestBroker.configuration()
+            let name = TestBroker.uniqueName("unroutable")
+            let exchange = "\(name).events"
+            let topology = Topology(exchanges: [Topology.Exchange(name: exchange, kind: .topic)])
+            try await TestBroker.withTopology(topology, configuration: configuration) {
+                let publisher = Publisher(
+                    configuration: configuration, connectionName: "\(name) publisher", topology: topology,
+                    logger: TestBroker.logger("test.publisher")
+                )
+                try await TestBroker.withServices([publisher]) {
+                    let error = await #expect(throws: AMQPError.self) {
+                        try await publisher.publish(Message(body: [1, 2, 3]), exchange: exchange, routingKey: "nobody.listens")
+                    }
+                    guard case .unroutable(let code, _, let returnedExchange, let routingKey) = error else {
+                        Issue.record("expected an unroutable error, got \(String(describing: error))")
+                        return
+                    }
+                    #expect(code == 312)
+                    #expect(returnedExchange == exchange)
+                    #expect(routingKey == "nobody.listens")
                 }
-                guard case .unroutable(let code, _, let returnedExchange, let routingKey) = error else {
-                    Issue.record("expected an unroutable error, got \(String(describing: error))")
-                    return
-                }
-                #expect(code == 312)
-                #expect(returnedExchange == exchange)
-                #expect(routingKey == "nobody.listens")
             }
         }
     }

@@ -3,6 +3,10 @@ import Logging
 import Messaging
 import ServiceLifecycle
 import Testing
+import TestSupport
+
+/// The integration tests against a real broker, one at a time: one of them restarts the broker.
+@Suite(.serialized) enum BrokerIntegrationTests {}
 
 /// The RabbitMQ the integration tests run against, from the environment:
 /// `CONVEYOR_TEST_AMQP_URL` (a user with configure/write/read on its vhost) and, for the restart
@@ -26,22 +30,9 @@ enum TestBroker {
         return configuration
     }
 
-    /// Runs `$CONVEYOR_TEST_STACK command` and waits for it.
-    static func stack(_ command: String) throws {
-        guard let script = ProcessInfo.processInfo.environment["CONVEYOR_TEST_STACK"], !script.isEmpty else {
-            throw MissingEnvironment(
-                description: "CONVEYOR_TEST_STACK is not set: the broker restart test needs a script with "
-                    + "restart-broker/stop-broker/start-broker subcommands"
-            )
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = [command]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MissingEnvironment(description: "\(script) \(command) exited with status \(process.terminationStatus)")
-        }
+    /// Runs `$CONVEYOR_TEST_STACK command` and waits for it to exit.
+    static func stack(_ command: String) async throws {
+        try await TestStack.run(command)
     }
 
     /// A name no other test run uses.
