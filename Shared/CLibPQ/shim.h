@@ -3,10 +3,4 @@
 
 #include <libpq-fe.h>
 
-#if __has_include(<sys/eventfd.h>)
-// The LISTEN/NOTIFY session waits in poll(2) on the libpq socket plus an eventfd that other
-// threads write to when they need the connection's thread; Glibc's Swift overlay lacks eventfd.
-#include <sys/eventfd.h>
-#endif
-
 #endif

@@ -11,12 +11,6 @@
 #include <amqp_ssl_socket.h>
 #endif
 
-#ifdef __linux__
-#include <sys/eventfd.h>
-/* Glibc's Swift module does not export eventfd(2); Messaging wakes its connection threads with it. */
-static inline int conveyor_eventfd_nonblocking(void) { return eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC); }
-#endif
-
 /* amqp_login_with_properties is C-variadic, which Swift cannot call: SASL PLAIN here. */
 static inline amqp_rpc_reply_t conveyor_amqp_login_plain(
     amqp_connection_state_t state, char const *vhost, int channel_max, int frame_max,

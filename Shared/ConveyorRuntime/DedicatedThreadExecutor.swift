@@ -49,7 +49,7 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
     /// Installs a closure called (from the enqueuing thread) every time a job is enqueued.
     ///
     /// An actor that blocks its thread in `poll(2)` waiting for socket input uses this to be
-    /// woken as soon as other work arrives for it, for example by writing to an `eventfd`.
+    /// woken as soon as other work arrives for it, for example with a ``WakeSignal``.
     public func setWakeHandler(_ handler: (@Sendable () -> Void)?) {
         condition.lock()
         wakeHandler = handler

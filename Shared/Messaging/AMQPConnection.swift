@@ -308,7 +308,7 @@ final class AMQPConnection {
         }
         var descriptors = [
             pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
-            pollfd(fd: wake.readDescriptor, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wake.descriptor, events: Int16(POLLIN), revents: 0),
         ]
         let milliseconds: Int32
         if let timeout {

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import CLibPQ
 import Foundation
 
@@ -24,18 +25,15 @@ extension PostgresConnection {
     /// sleeps while nothing happens, and other calls on this actor still get their turn.
     func receiveNotifications(_ deliver: @Sendable (PostgresNotification) -> Void) async throws {
         let handle = try openHandle()
-        let signal = try WakeSignal()
-        executor.setWakeHandler { signal.wake() }
-        defer {
-            executor.setWakeHandler(nil)
-            signal.close()
-        }
+        let signal = WakeSignal()
+        executor.setWakeHandler { signal.signal() }
+        defer { executor.setWakeHandler(nil) }
         try await withTaskCancellationHandler {
             while !Task.isCancelled {
                 try deliverPendingNotifications(handle, deliver)
                 var descriptors = [
                     pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0),
-                    pollfd(fd: signal.pollDescriptor, events: Int16(POLLIN), revents: 0),
+                    pollfd(fd: signal.descriptor, events: Int16(POLLIN), revents: 0),
                 ]
                 let ready = poll(&descriptors, 2, Self.pollTimeoutMilliseconds)
                 if ready < 0 {
@@ -43,7 +41,7 @@ extension PostgresConnection {
                     throw PostgresError(kind: .connectionFailed, message: "poll failed: errno \(errno)")
                 }
                 if descriptors[1].revents != 0 {
-                    signal.drain()
+                    signal.clear()
                     if executor.hasPendingJobs { await Task.yield() }
                 }
                 if descriptors[0].revents != 0 {
@@ -52,7 +50,7 @@ extension PostgresConnection {
                 guard PQstatus(handle) == CONNECTION_OK else { throw connectionError(handle) }
             }
         } onCancel: {
-            signal.wake()
+            signal.signal()
         }
     }
 
