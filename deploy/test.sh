@@ -20,10 +20,12 @@ step() { printf '\n==> %s\n' "$*" >&2; }
 # once (bash runs traps only between commands) and on_exit can stop the child.
 child=
 run() {
+    local status=0
     "$@" &
     child=$!
-    wait "$child"
+    wait "$child" || status=$?
     child=
+    return "$status"
 }
 
 # Where the servers come from is kept to these two functions.
