@@ -44,7 +44,9 @@ extension ServeCommand {
         let ops = OpsServer.application(
             configuration: configuration.ops,
             routes: OpsRoutes(
-                readiness: Readiness(connections.readinessChecks + consumers.map(ReadinessCheck.consumer)), registry: registry),
+                readiness: Readiness(
+                    connections.readinessChecks + consumers.map { ReadinessCheck.consumer($0, name: "amqp-consumer:\($0.queue)") }),
+                registry: registry),
             serverName: "conveyor-dlq-replayer",
             logger: Logger(label: "ops"))
         logger.info("moving dead letters into PostgreSQL", metadata: ["queues": "\(configuration.queues.joined(separator: ","))"])
