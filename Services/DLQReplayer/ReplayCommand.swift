@@ -59,39 +59,50 @@ struct ReplayCommand: AsyncParsableCommand {
     func run() async throws {
         let filter = try selection.filter()
         let session = OperatorSession.open(needsBroker: !dryRun)
-        let actorName = ActorName.resolve(actor)
-        var audit = AuditEntry(
-            action: .replay, deadLetterIDs: [], filter: auditFilter(filter), actor: actorName,
+        let audit = AuditEntry(
+            action: .replay, deadLetterIDs: [], filter: auditFilter(filter), actor: ActorName.resolve(actor),
             destination: destination ?? "origin", dryRun: dryRun)
-        let tally: ReplayTally = try await session.run { store in
-            if dryRun {
-                let ids = try await store.ids(filter, limit: limit)
-                let deadLetters = try await store.deadLetters(ids)
-                if !deadLetters.isEmpty {
-                    let destination = self.destination
-                    print(DeadLetterTable(
-                        deadLetters: deadLetters, showsStatus: filter.status != .waiting,
-                        destination: { destination ?? $0.originQueue ?? "(none: use --to)" }).text)
-                }
-                audit.deadLetterIDs = deadLetters.map(\.id)
-                try await store.audit(audit)
-                print("dry run: would replay \(deadLetters.count)")
-                return ReplayTally()
-            }
-            let ids = try await store.ids(filter, limit: limit)
-            let tally = try await publish(ids, statuses: filter.status.statuses, session: session)
-            audit.deadLetterIDs = tally.replayed
-            do {
-                try await store.audit(audit)
-            } catch {
-                session.logger.error("could not record the replay in dlq_replays", metadata: ["error": "\(error)"])
-                throw ExitCode.failure
-            }
-            return tally
+        let succeeded = try await session.run { store in
+            dryRun
+                ? try await preview(filter, store: store, audit: audit)
+                : try await replay(filter, session: session, audit: audit)
         }
-        guard !dryRun else { return }
+        if !succeeded { throw ExitCode.failure }
+    }
+
+    /// Prints what a replay would publish, and where, and audits the dry run.
+    private func preview(_ filter: DeadLetterFilter, store: DeadLetterStore, audit: AuditEntry) async throws -> Bool {
+        let deadLetters = try await store.deadLetters(store.ids(filter, limit: limit))
+        if !deadLetters.isEmpty {
+            let destination = self.destination
+            let table = DeadLetterTable(
+                deadLetters: deadLetters, showsStatus: filter.status != .waiting,
+                destination: { destination ?? $0.originQueue ?? "(none: use --to)" })
+            print(table.text)
+        }
+        var audit = audit
+        audit.deadLetterIDs = deadLetters.map(\.id)
+        try await store.audit(audit)
+        print("dry run: would replay \(deadLetters.count)")
+        return true
+    }
+
+    /// Replays what `filter` selects, prints the summary line, audits the run; true when
+    /// nothing failed.
+    private func replay(_ filter: DeadLetterFilter, session: OperatorSession, audit: AuditEntry) async throws -> Bool {
+        let ids = try await session.store.ids(filter, limit: limit)
+        let tally = try await publish(ids, statuses: filter.status.statuses, session: session)
         print(tally.summary)
-        if tally.failed > 0 { throw ExitCode.failure }
+        var audit = audit
+        audit.deadLetterIDs = tally.replayed
+        do {
+            try await session.store.audit(audit)
+        } catch {
+            session.logger.error(
+                "could not record the replay in dlq_replays", metadata: ["error": "\(error)", "replayed": "\(tally.replayed)"])
+            return false
+        }
+        return tally.failed == 0
     }
 
     /// Publishes `ids` with a publisher of its own in a `ServiceGroup` that SIGINT and SIGTERM
