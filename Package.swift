@@ -138,6 +138,11 @@ let package = Package(
             path: "Tests/ServiceSupportTests"
         ),
         .testTarget(
+            name: "DLQReplayerTests",
+            dependencies: ["DLQReplayer", "Messaging", "Orders", "Storage", argumentParser],
+            path: "Tests/DLQReplayerTests"
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["TestSupport", "Orders", "Messaging", "Storage"],
             path: "Tests/EndToEndTests"

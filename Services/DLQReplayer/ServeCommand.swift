@@ -1,29 +1,23 @@
 import ArgumentParser
-import Logging
 import ServiceSupport
 
-/// `dlq-replayer serve`: the long-running part, with `/healthz`, `/readyz` and `/metrics`.
+/// `dlq-replayer serve`: the long-running part. It moves every message of the DLQs into
+/// `dead_letters` and serves `/healthz`, `/readyz` and `/metrics`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run as a service: keep the connections to RabbitMQ and PostgreSQL and serve the ops endpoints."
+        abstract: "Run as a service: move every dead letter from the DLQs into PostgreSQL.",
+        discussion: """
+            Each message is stored in dead_letters (once: a redelivered copy changes nothing) and \
+            acknowledged only after the commit. While PostgreSQL is unavailable nothing is \
+            acknowledged and no new messages are taken. Configuration: DLQ_QUEUES, DLQ_PREFETCH, \
+            DLQ_COUNT_INTERVAL, OPS_HOST, OPS_PORT, AMQP_URL, DATABASE_URL (see the README).
+            """
     )
 
     func run() async throws {
-        let configuration = DLQReplayerConfiguration.fromProcessEnvironment()
-        configuration.logging.bootstrap(service: DLQReplayerConfiguration.service)
+        let configuration = DLQReplayerConfiguration.load()
         let registry = MetricsBootstrap.prometheus()
-        let logger = Logger(label: "dlq-replayer")
-        // The replayer's broker user may not declare anything: it publishes into the topology
-        // the consumers declared.
-        let connections = ServiceConnections(
-            settings: ServiceSettings(identity: configuration.identity, logging: configuration.logging, broker: configuration.broker, database: configuration.database),
-            topology: .init(), logger: logger)
-        let ops = OpsServer.application(
-            configuration: configuration.ops,
-            routes: OpsRoutes(readiness: Readiness(connections.readinessChecks), registry: registry),
-            serverName: "conveyor-dlq-replayer",
-            logger: Logger(label: "ops"))
-        try await ServiceRunner.run(connections.services + [ops], logger: logger)
+        try await Self.serve(configuration: configuration, registry: registry)
     }
 }

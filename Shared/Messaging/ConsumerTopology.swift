@@ -81,7 +81,7 @@ public struct ConsumerTopology: Sendable, Hashable {
                 )
             )
         }
-        queues.append(Topology.Queue(name: deadLetterQueue, kind: .quorum))
+        queues.append(Topology.Queue(name: deadLetterQueue, kind: .quorum, deliveryLimit: Self.deadLetterQueueDeliveryLimit))
         var bindings = routingKeys.map {
             Topology.Binding(queue: workQueue, exchange: eventsExchange, routingKey: $0)
         }
@@ -95,6 +95,13 @@ public struct ConsumerTopology: Sendable, Hashable {
             bindings: bindings
         )
     }
+
+    /// The dead-letter queue's `x-delivery-limit`. A DLQ has no dead-letter target of its own,
+    /// so a message over its delivery limit would be dropped — and RabbitMQ 4 gives quorum
+    /// queues a default limit of 20 returns (shutdowns, lost connections). A limit no real
+    /// redelivery count reaches keeps every dead letter on 3.10 and 4.x alike (a negative limit,
+    /// 4.x's "unlimited", means "drop after one try" on 3.10).
+    public static let deadLetterQueueDeliveryLimit = 1_000_000
 
     /// `200ms`, `1s`, `30s`, `2m`, `1h`: the largest unit that divides the delay.
     public static func label(for delay: Duration) -> String {

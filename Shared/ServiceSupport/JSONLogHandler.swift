@@ -75,7 +75,12 @@ public struct LogOutput: Sendable {
     }
 
     /// File descriptor 1, written with one `write(2)` per line under a lock.
-    public static let standardOutput: LogOutput = {
+    public static let standardOutput = LogOutput.fileDescriptor(1)
+
+    /// File descriptor 2, for command-line tools whose standard output carries their results.
+    public static let standardError = LogOutput.fileDescriptor(2)
+
+    private static func fileDescriptor(_ descriptor: Int32) -> LogOutput {
         let lock = Mutex(())
         return LogOutput { line in
             lock.withLock { _ in
@@ -83,7 +88,7 @@ public struct LogOutput: Sendable {
                 line.withUTF8 { buffer in
                     var offset = 0
                     while offset < buffer.count {
-                        let written = Foundation.write(1, buffer.baseAddress! + offset, buffer.count - offset)
+                        let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                         if written < 0 {
                             if errno == EINTR { continue }
                             return
@@ -93,7 +98,7 @@ public struct LogOutput: Sendable {
                 }
             }
         }
-    }()
+    }
 }
 
 enum Timestamp {

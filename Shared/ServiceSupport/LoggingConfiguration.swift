@@ -10,6 +10,13 @@ public struct LoggingConfiguration: Sendable {
         case text
     }
 
+    /// Where log lines go: standard output for services, standard error for command-line
+    /// tools whose standard output carries their results.
+    public enum Stream: Sendable {
+        case standardOutput
+        case standardError
+    }
+
     public var level: Logger.Level
     public var format: Format
 
@@ -18,23 +25,30 @@ public struct LoggingConfiguration: Sendable {
         self.format = format
     }
 
-    public init(reader: inout ConfigurationReader) {
-        level = reader.choice("LOG_LEVEL", default: .info)
-        format = reader.choice("LOG_FORMAT", default: .json)
+    /// Reads `LOG_LEVEL` and `LOG_FORMAT`; a command-line tool may default to fewer, plainer lines.
+    public init(reader: inout ConfigurationReader, defaultLevel: Logger.Level = .info, defaultFormat: Format = .json) {
+        level = reader.choice("LOG_LEVEL", default: defaultLevel)
+        format = reader.choice("LOG_FORMAT", default: defaultFormat)
     }
 
     /// Installs the process-wide log handler. Call once, first thing in `main`.
-    public func bootstrap(service: String, metadataProvider: Logger.MetadataProvider? = nil) {
+    public func bootstrap(service: String, metadataProvider: Logger.MetadataProvider? = nil, stream: Stream = .standardOutput) {
         let level = self.level
         switch format {
         case .json:
+            let output: LogOutput = stream == .standardOutput ? .standardOutput : .standardError
             LoggingSystem.bootstrap(
-                { label, provider in JSONLogHandler(label: label, service: service, level: level, metadataProvider: provider) },
+                { label, provider in
+                    JSONLogHandler(label: label, service: service, level: level, metadataProvider: provider, output: output)
+                },
                 metadataProvider: metadataProvider)
         case .text:
             LoggingSystem.bootstrap(
                 { label, provider in
-                    var handler = StreamLogHandler.standardOutput(label: "\(service).\(label)", metadataProvider: provider)
+                    var handler =
+                        stream == .standardOutput
+                        ? StreamLogHandler.standardOutput(label: "\(service).\(label)", metadataProvider: provider)
+                        : StreamLogHandler.standardError(label: "\(service).\(label)", metadataProvider: provider)
                     handler.logLevel = level
                     return handler
                 },

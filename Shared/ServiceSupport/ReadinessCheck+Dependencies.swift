@@ -21,9 +21,10 @@ extension ReadinessCheck {
         }
     }
 
-    /// `amqp-consumer`: the consumer's connection is open and consuming.
-    public static func consumer(_ consumer: Consumer) -> ReadinessCheck {
-        ReadinessCheck("amqp-consumer") {
+    /// `amqp-consumer` (or `name`, for a service with several consumers): the consumer's
+    /// connection is open and consuming.
+    public static func consumer(_ consumer: Consumer, name: String = "amqp-consumer") -> ReadinessCheck {
+        ReadinessCheck(name) {
             consumer.isConnected ? nil : "not consuming from \(consumer.queue)"
         }
     }

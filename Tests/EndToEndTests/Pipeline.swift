@@ -122,6 +122,24 @@ final class Pipeline {
         await database.close()
     }
 
+    /// Runs `dlq-replayer ARGUMENTS` as an operator would, with the replayer's own database role
+    /// and broker user, and waits up to `timeout` for it to exit. Returns its exit status and
+    /// the process (for its standard output and error).
+    func dlqReplayer(_ arguments: [String], timeout: Duration = .seconds(60)) async throws -> (status: Int32, process: ServiceProcess) {
+        let process = try ServiceProcess(
+            "dlq-replayer", arguments: arguments,
+            environment: [
+                "AMQP_URL": try stack.amqpURL(for: "dlq-replayer"), "DATABASE_URL": try stack.postgresURL(for: "dlq-replayer"),
+                "AMQP_PUBLISH_TIMEOUT": "10s",
+            ])
+        try process.start()
+        guard let status = try await process.waitForExit(timeout: timeout) else {
+            try await process.terminate(timeout: .seconds(5))
+            throw EndToEndError("dlq-replayer \(arguments.joined(separator: " ")) did not finish within \(timeout)\n\(process.logTail)")
+        }
+        return (status, process)
+    }
+
     /// The log tails of every running service, for failure messages.
     var logs: String {
         services.values.map(\.logTail).joined(separator: "\n")

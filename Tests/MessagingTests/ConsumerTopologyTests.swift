@@ -40,7 +40,7 @@ import Testing
             "x-overflow": "reject-publish",
         ])
         let dlq = try #require(topology.queues.first { $0.name == "order-processor.dlq" })
-        #expect(dlq.declarationArguments == ["x-queue-type": "quorum"])
+        #expect(dlq.declarationArguments == ["x-queue-type": "quorum", "x-delivery-limit": .int(Int64(ConsumerTopology.deadLetterQueueDeliveryLimit))])
         #expect(topology.queues.count == 6)
         #expect(topology.queues.allSatisfy { $0.durable })
         #expect(topology.bindings == [

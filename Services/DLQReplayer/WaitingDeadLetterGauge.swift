@@ -1,0 +1,34 @@
+import Logging
+import ServiceLifecycle
+
+/// Counts waiting dead letters per queue every ``interval`` and reports them as
+/// `conveyor_dead_letters_waiting`; queues with none report 0. A failed count is logged and
+/// tried again at the next tick.
+struct WaitingDeadLetterGauge: Service {
+    let store: DeadLetterStore
+    /// Queues reported even when they have no row yet (the ones `serve` consumes).
+    let queues: [String]
+    let interval: Duration
+    let metrics: DeadLetterMetrics
+    let logger: Logger
+
+    func run() async throws {
+        var reported = Set(queues)
+        while !Task.isShuttingDownGracefully, !Task.isCancelled {
+            do {
+                let counts = try await store.waitingCounts()
+                reported.formUnion(counts.keys)
+                for queue in reported {
+                    metrics.waiting(queue: queue, count: counts[queue] ?? 0)
+                }
+            } catch {
+                logger.warning("could not count waiting dead letters", metadata: ["error": "\(error)"])
+            }
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+        }
+    }
+}
