@@ -97,15 +97,21 @@ struct ConveyorLoad: AsyncParsableCommand {
         let outcome = try await poster.run()
         progress("accepted \(outcome.accepted.count) of \(orders) in \(String(format: "%.2f", outcome.seconds)) s")
 
+        var timedOut = false
+        if let check {
+            timedOut = try await waitForEmails(check, accepted: outcome.accepted)
+        }
+        // Sampled before the checks below, whose reading costs nothing to the pipeline.
+        let after = processes.map { ProcessSample.read(pid: $0.1) }
         var completion: LoadReport.Completion?
         if let check {
-            completion = try await waitForCompletion(check, mix: mix, accepted: outcome.accepted)
+            completion = try await verify(check, accepted: outcome.accepted, timedOut: timedOut)
         }
 
         var measured: [LoadReport.Process] = []
         let perThousand = outcome.accepted.isEmpty ? 0 : 1000 / Double(outcome.accepted.count)
-        for (name, pid) in processes {
-            guard let first = before[name], let last = ProcessSample.read(pid: pid) else {
+        for ((name, pid), last) in zip(processes, after) {
+            guard let first = before[name], let last else {
                 progress("warning: process \(name) (pid \(pid)) is gone; not measured")
                 continue
             }
@@ -114,6 +120,7 @@ struct ConveyorLoad: AsyncParsableCommand {
                 LoadReport.Process(
                     name: name, pid: pid, cpuSeconds: cpu, cpuSecondsPerThousandOrders: cpu * perThousand,
                     idleRSSMegabytes: Double(first.residentBytes) / 1_048_576,
+                    idlePSSMegabytes: Double(first.proportionalBytes) / 1_048_576,
                     peakRSSMegabytes: Double(last.peakResidentBytes) / 1_048_576,
                     peakIsThisRun: peakReset[name] ?? false))
         }
@@ -151,27 +158,38 @@ struct ConveyorLoad: AsyncParsableCommand {
         return (1...6).map { "SKU-\($0)" }
     }
 
-    /// Polls until every accepted order's e-mail is recorded as sent (or the timeout), then
-    /// reads what became of each order.
-    private func waitForCompletion(_ check: PipelineCheck, mix: OrderMix, accepted: [UUID]) async throws -> LoadReport.Completion {
+    /// Polls until every accepted order's e-mail is recorded as sent; true if the timeout came
+    /// first. `accepted` is in the order the orders were posted, which is about the order they
+    /// complete in: each poll asks about the oldest outstanding.
+    private func waitForEmails(_ check: PipelineCheck, accepted: [UUID]) async throws -> Bool {
         let deadline = ContinuousClock.now + .seconds(timeout)
         var lastReport = ContinuousClock.now
         var timedOut = false
-        while true {
-            let sent = try await check.sentCount(customerID: mix.customerID)
-            if sent >= accepted.count { break }
+        var outstanding = accepted[...]
+        while !outstanding.isEmpty {
+            let oldest = Array(outstanding.prefix(2000))
+            let sent = try await check.sent(among: oldest)
+            if !sent.isEmpty {
+                outstanding = (oldest.filter { !sent.contains($0) } + outstanding.dropFirst(oldest.count))[...]
+            }
+            // The whole batch is done: ask about the next one at once.
+            if sent.count == oldest.count { continue }
             if ContinuousClock.now >= deadline {
                 timedOut = true
-                progress("timed out after \(timeout) s with \(sent) of \(accepted.count) e-mails sent")
+                progress("timed out after \(timeout) s with \(outstanding.count) of \(accepted.count) e-mails outstanding")
                 break
             }
             if ContinuousClock.now - lastReport >= .seconds(5) {
-                progress("\(sent) of \(accepted.count) e-mails sent")
+                progress("\(accepted.count - outstanding.count) of \(accepted.count) e-mails sent")
                 lastReport = .now
             }
-            try await Task.sleep(for: .milliseconds(250))
+            try await Task.sleep(for: .milliseconds(500))
         }
+        return timedOut
+    }
 
+    /// What became of each accepted order: its status, its e-mails, their latency.
+    private func verify(_ check: PipelineCheck, accepted: [UUID], timedOut: Bool) async throws -> LoadReport.Completion {
         let fates = try await check.fates(of: accepted)
         var latencies: [Double] = []
         var firstCreated = Double.infinity
@@ -209,9 +227,9 @@ struct ConveyorLoad: AsyncParsableCommand {
             sinkDuplicated: sinkDuplicated, sinkMissing: sinkMissing, timedOut: timedOut)
     }
 
-    /// The processes named by --pids and --pid-dir, by name.
+    /// The processes named by --pids and --pid-dir, by name, and conveyor-load itself.
     private func measuredProcesses() throws -> [(String, Int32)] {
-        var processes: [(String, Int32)] = []
+        var processes: [(String, Int32)] = [("conveyor-load", getpid())]
         if let pidDir {
             let names = try FileManager.default.contentsOfDirectory(atPath: pidDir).filter { $0.hasSuffix(".pid") }.sorted()
             for name in names {

@@ -49,6 +49,9 @@ struct LoadReport: Codable, Sendable {
         var cpuSeconds: Double
         var cpuSecondsPerThousandOrders: Double
         var idleRSSMegabytes: Double
+        /// Proportional set size before the run: shared library pages split among the
+        /// processes that map them.
+        var idlePSSMegabytes: Double
         var peakRSSMegabytes: Double
         /// Whether the peak was reset before the run (else it may come from earlier).
         var peakIsThisRun: Bool
@@ -91,13 +94,14 @@ struct LoadReport: Codable, Sendable {
             lines.append("              \(mail)")
         }
         if !processes.isEmpty {
-            lines.append("  processes   CPU s/1000 orders   idle RSS   peak RSS")
+            lines.append("  processes   CPU s/1000 orders   idle RSS   peak RSS   idle PSS")
             for process in processes {
                 lines.append(
                     "    \(process.name.padding(toLength: 18, withPad: " ", startingAt: 0))"
                         + "\(f(process.cpuSecondsPerThousandOrders, 3).leftPadded(8))"
                         + "\((f(process.idleRSSMegabytes, 1) + " MB").leftPadded(17))"
                         + "\((f(process.peakRSSMegabytes, 1) + " MB").leftPadded(11))"
+                        + "\((f(process.idlePSSMegabytes, 1) + " MB").leftPadded(11))"
                         + (process.peakIsThisRun ? "" : "  (peak since start)"))
             }
             if let total = servicesCPUSecondsPerThousandOrders {

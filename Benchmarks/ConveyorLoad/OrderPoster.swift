@@ -14,8 +14,10 @@ struct OrderPoster: Sendable {
 
     /// What came back.
     struct Outcome: Sendable {
-        /// Orders answered 201, in no particular order.
+        /// Orders answered 201, in the order they were posted.
         var accepted: [UUID] = []
+        /// The same orders with their positions in the run, before the workers' lists are merged.
+        fileprivate var numbered: [(index: Int, id: UUID)] = []
         /// Milliseconds from sending each request to its complete answer (any status).
         var latencies: [Double] = []
         /// Answers by HTTP status.
@@ -27,7 +29,7 @@ struct OrderPoster: Sendable {
         var seconds: Double = 0
 
         mutating func merge(_ other: Outcome) {
-            accepted += other.accepted
+            numbered += other.numbered
             latencies += other.latencies
             statuses.merge(other.statuses, uniquingKeysWith: +)
             transportErrors += other.transportErrors
@@ -60,6 +62,8 @@ struct OrderPoster: Sendable {
             throw error
         }
         total.seconds = (ContinuousClock.now - start).seconds
+        total.accepted = total.numbered.sorted { $0.index < $1.index }.map(\.id)
+        total.numbered = []
         try? await group.shutdownGracefully()
         return total
     }
@@ -80,7 +84,7 @@ struct OrderPoster: Sendable {
                         outcome.latencies.append((ContinuousClock.now - sent).milliseconds)
                         outcome.statuses[response.status, default: 0] += 1
                         if response.status == 201 {
-                            outcome.accepted.append(id)
+                            outcome.numbered.append((index, id))
                         } else if outcome.firstProblem == nil {
                             outcome.firstProblem = "HTTP \(response.status): \(String(buffer: response.body).prefix(300))"
                         }

@@ -38,14 +38,13 @@ struct PipelineCheck: Sendable {
         return stock
     }
 
-    /// Orders of customer `customerID` whose e-mail is recorded as sent (cheap enough to poll).
-    func sentCount(customerID: String) async throws -> Int {
+    /// Which of `ids` have an e-mail recorded as sent: one index lookup per id, so polling
+    /// with the few orders still outstanding costs the database little.
+    func sent(among ids: [UUID]) async throws -> Set<UUID> {
         let rows = try await database.query(
-            """
-            SELECT count(*)::int8 AS sent FROM orders o JOIN notifications n ON n.order_id = o.id
-            WHERE o.customer_id = $1 AND n.status = 'sent'
-            """, [customerID])
-        return try rows.first?.decode(Int.self, "sent") ?? 0
+            "SELECT DISTINCT order_id FROM notifications WHERE order_id = ANY($1::uuid[]) AND status = 'sent'",
+            [PostgresArray(ids)])
+        return Set(try rows.map { try $0.decode(UUID.self, "order_id") })
     }
 
     /// One posted order as the database has it.

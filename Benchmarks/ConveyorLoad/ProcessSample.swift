@@ -12,6 +12,10 @@ struct ProcessSample: Sendable {
     var residentBytes: Int
     /// Peak resident set size, in bytes (`VmHWM`), of the process alone.
     var peakResidentBytes: Int
+    /// Proportional set size now, in bytes (`Pss` of `smaps_rollup`), of the process alone:
+    /// its private pages plus its share of pages mapped by several processes (the Swift
+    /// runtime, Foundation and other shared libraries).
+    var proportionalBytes: Int
 
     /// Clock ticks per second of `/proc/<pid>/stat`.
     static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -24,10 +28,12 @@ struct ProcessSample: Sendable {
         for descendant in descendants(of: pid) {
             if let line = StatLine(pid: descendant) { ticks += line.ticksWithChildren }
         }
+        let rollup = (try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8)) ?? ""
         return ProcessSample(
             cpuSeconds: Double(ticks) / ticksPerSecond,
             residentBytes: kilobytes("VmRSS", in: status) * 1024,
-            peakResidentBytes: kilobytes("VmHWM", in: status) * 1024)
+            peakResidentBytes: kilobytes("VmHWM", in: status) * 1024,
+            proportionalBytes: kilobytes("Pss", in: rollup) * 1024)
     }
 
     /// Resets the process's peak RSS (`VmHWM`) to its current RSS, so the next peak read
