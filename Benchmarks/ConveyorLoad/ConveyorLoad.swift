@@ -24,7 +24,7 @@ struct ConveyorLoad: AsyncParsableCommand {
     @Option(help: "Skus to order, comma-separated (overrides --sku-spread).")
     var skus: String?
 
-    @Option(help: "few: SKU-1 and SKU-2 (hot inventory rows); many: every sku in stock but FAIL-ME (from --postgres-url, else SKU-1…SKU-6).")
+    @Option(help: "few: SKU-1 and SKU-2 (hot inventory rows); many: every sku on sale but FAIL-ME (in stock or sold before, from --postgres-url; else SKU-1…SKU-6).")
     var skuSpread = "many"
 
     @Option(help: "PostgreSQL URL of a role that reads orders and notifications (and updates inventory for --restock); enables the end-to-end measurement.")
@@ -151,9 +151,9 @@ struct ConveyorLoad: AsyncParsableCommand {
         }
         if skuSpread == "few" { return ["SKU-1", "SKU-2"] }
         if let check {
-            let inStock = try await check.skusInStock()
-            guard !inStock.isEmpty else { throw LoadError("no sku has stock; use --restock with --skus") }
-            return inStock
+            let onSale = try await check.skusOnSale()
+            guard !onSale.isEmpty else { throw LoadError("no sku has stock; use --restock with --skus") }
+            return onSale
         }
         return (1...6).map { "SKU-\($0)" }
     }

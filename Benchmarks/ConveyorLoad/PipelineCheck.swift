@@ -13,10 +13,15 @@ struct PipelineCheck: Sendable {
             logger: Logger(label: "conveyor-load"))
     }
 
-    /// The skus that have stock, except `FAIL-ME` (which fails on purpose).
-    func skusInStock() async throws -> [String] {
+    /// The skus that are sold: those with stock, and those that were sold before and ran out
+    /// (so that earlier runs do not shrink the set); never `FAIL-ME`, which fails on purpose.
+    func skusOnSale() async throws -> [String] {
         let rows = try await database.query(
-            "SELECT sku FROM inventory WHERE available > 0 AND sku <> 'FAIL-ME' ORDER BY sku")
+            """
+            SELECT sku FROM inventory i
+            WHERE sku <> 'FAIL-ME' AND (available > 0 OR EXISTS (SELECT 1 FROM reservations r WHERE r.sku = i.sku))
+            ORDER BY sku
+            """)
         return try rows.map { try $0.decode(String.self, "sku") }
     }
 
