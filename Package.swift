@@ -10,6 +10,9 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
 let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 
 let package = Package(
     name: "Conveyor",
@@ -20,6 +23,7 @@ let package = Package(
         .executable(name: "notifier", targets: ["Notifier"]),
         .executable(name: "dlq-replayer", targets: ["DLQReplayer"]),
         .executable(name: "conveyor-bench", targets: ["ConveyorBench"]),
+        .executable(name: "conveyor-load", targets: ["ConveyorLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -29,6 +33,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        // Already in the graph through Hummingbird; conveyor-load's HTTP client uses it directly.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages. Only Messaging imports CRabbitMQ, only
@@ -110,6 +116,11 @@ let package = Package(
             name: "ConveyorBench",
             dependencies: ["Messaging", "Storage", "ConveyorRuntime", argumentParser, log],
             path: "Benchmarks/ConveyorBench"
+        ),
+        .executableTarget(
+            name: "ConveyorLoad",
+            dependencies: ["Storage", argumentParser, log, nioCore, nioPosix, nioHTTP1],
+            path: "Benchmarks/ConveyorLoad"
         ),
 
         // Tests.

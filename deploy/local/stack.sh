@@ -14,6 +14,11 @@ DEPLOY_DIR=$(dirname "$LOCAL_DIR")
 STATE_DIR="$LOCAL_DIR/.state"
 ENV_FILE="$LOCAL_DIR/.env"
 SETTINGS_FILE="$STATE_DIR/settings.env"
+RUN_DIR="$STATE_DIR/run"
+LOG_DIR="$STATE_DIR/logs"
+MAIL_DIR="$STATE_DIR/mail"
+RUN_SETTINGS_FILE="$RUN_DIR/settings.env"
+PACKAGE_DIR=$(dirname "$DEPLOY_DIR")
 # Short, stable id of this checkout: names per-checkout paths outside it.
 CHECKOUT_ID=$(printf '%s' "$LOCAL_DIR" | sha256sum | cut -c1-12)
 
@@ -25,13 +30,22 @@ SETTINGS=(
     CONVEYOR_LOCAL_PROMETHEUS_PORT CONVEYOR_LOCAL_DIST_PORT CONVEYOR_LOCAL_EPMD_PORT
     CONVEYOR_LOCAL_NODENAME
 )
+# Settings of `run` (the services and the SMTP sink), remembered in .state/run/settings.env.
+RUN_SETTINGS=(
+    CONVEYOR_LOCAL_API_PORT CONVEYOR_LOCAL_OPS_PORT_ORDER_PROCESSOR CONVEYOR_LOCAL_OPS_PORT_NOTIFIER
+    CONVEYOR_LOCAL_OPS_PORT_DLQ_REPLAYER CONVEYOR_LOCAL_SMTP_PORT CONVEYOR_LOCAL_BIN_DIR
+    CONVEYOR_LOCAL_LOG_LEVEL
+)
 
 # Settings come from the environment, else from the last `up` (so `env`, `status` and the
 # rest agree with what is running), else from the defaults.
-if [[ -f $SETTINGS_FILE ]]; then
-    # shellcheck source=/dev/null
-    . "$SETTINGS_FILE"
-fi
+for file in "$SETTINGS_FILE" "$RUN_SETTINGS_FILE"; do
+    if [[ -f $file ]]; then
+        # shellcheck source=/dev/null
+        . "$file"
+    fi
+done
+unset file
 : "${CONVEYOR_LOCAL_POSTGRES_PORT:=5442}"
 : "${CONVEYOR_LOCAL_AMQP_PORT:=5682}"
 : "${CONVEYOR_LOCAL_MANAGEMENT_PORT:=15682}"
@@ -40,6 +54,16 @@ fi
 : "${CONVEYOR_LOCAL_EPMD_PORT:=4379}"
 : "${CONVEYOR_LOCAL_NODENAME:=conveyor@localhost}"
 : "${CONVEYOR_LOCAL_WAIT_SECONDS:=60}"
+: "${CONVEYOR_LOCAL_API_PORT:=8080}"
+: "${CONVEYOR_LOCAL_OPS_PORT_ORDER_PROCESSOR:=9091}"
+: "${CONVEYOR_LOCAL_OPS_PORT_NOTIFIER:=9092}"
+: "${CONVEYOR_LOCAL_OPS_PORT_DLQ_REPLAYER:=9093}"
+: "${CONVEYOR_LOCAL_SMTP_PORT:=2525}"
+: "${CONVEYOR_LOCAL_BIN_DIR:=$PACKAGE_DIR/.build/release}"
+: "${CONVEYOR_LOCAL_LOG_LEVEL:=info}"
+: "${CONVEYOR_LOCAL_BUILD:=1}"
+: "${CONVEYOR_LOCAL_PYTHON:=/usr/bin/python3}"
+: "${CONVEYOR_LOCAL_STOP_SECONDS:=20}"
 
 PG_PORT=$CONVEYOR_LOCAL_POSTGRES_PORT
 AMQP_PORT=$CONVEYOR_LOCAL_AMQP_PORT
@@ -49,6 +73,10 @@ DIST_PORT=$CONVEYOR_LOCAL_DIST_PORT
 EPMD_PORT=$CONVEYOR_LOCAL_EPMD_PORT
 NODENAME=$CONVEYOR_LOCAL_NODENAME
 WAIT_SECONDS=$CONVEYOR_LOCAL_WAIT_SECONDS
+API_PORT=$CONVEYOR_LOCAL_API_PORT
+SMTP_PORT=$CONVEYOR_LOCAL_SMTP_PORT
+BIN_DIR=$CONVEYOR_LOCAL_BIN_DIR
+STOP_SECONDS=$CONVEYOR_LOCAL_STOP_SECONDS
 HOST=127.0.0.1
 
 RABBITMQ_BIN=/usr/lib/rabbitmq/bin
@@ -67,14 +95,23 @@ usage() {
 Usage: ${SELF##*/} COMMAND
 
 Private RabbitMQ and PostgreSQL for Conveyor, listening on $HOST only, with their data
-in deploy/local/.state (per checkout) and generated credentials in deploy/local/.env.
+in deploy/local/.state (per checkout) and generated credentials in deploy/local/.env;
+"run" adds an SMTP sink and the four services on top.
 
 Commands:
   up              install missing packages (as root), start both servers, apply the
                   configuration, wait until both answer, print the URLs (idempotent)
-  down            stop both servers (data is kept)
-  status          show what runs; exit status 0 only if both servers run
+  run [--no-build]
+                  the whole system: swift build -c release (unless --no-build), up,
+                  the SMTP sink (mail in .state/mail) and the four services in the
+                  background (logs in .state/logs, pids in .state/run), wait until every
+                  /readyz answers 200, print the URLs (idempotent: what runs is kept)
+  down            stop the services and the sink (SIGTERM, then KILL after
+                  CONVEYOR_LOCAL_STOP_SECONDS), then both servers (data is kept)
+  status          show what runs; exit status 0 only if both servers run (and, after
+                  run, every service is ready)
   env             print export lines for tests and services (CONVEYOR_TEST_*, CONVEYOR_LOCAL_*)
+  pids            print name=pid of each running server, the sink and each service
   logs [broker|db] [-f]
                   show the end of the server logs (-f: follow one of them)
   start-broker, stop-broker, restart-broker
@@ -94,6 +131,19 @@ Settings (environment variables; remembered from the last up):
   CONVEYOR_LOCAL_EPMD_PORT        epmd of this node          ($EPMD_PORT)
   CONVEYOR_LOCAL_NODENAME         RabbitMQ node name         ($NODENAME)
   CONVEYOR_LOCAL_WAIT_SECONDS     start-up wait per server   ($WAIT_SECONDS)
+
+Settings of run (environment variables; remembered from the last run):
+  CONVEYOR_LOCAL_API_PORT         api-gateway HTTP           ($API_PORT)
+  CONVEYOR_LOCAL_OPS_PORT_ORDER_PROCESSOR  ops endpoints     ($CONVEYOR_LOCAL_OPS_PORT_ORDER_PROCESSOR)
+  CONVEYOR_LOCAL_OPS_PORT_NOTIFIER         ops endpoints     ($CONVEYOR_LOCAL_OPS_PORT_NOTIFIER)
+  CONVEYOR_LOCAL_OPS_PORT_DLQ_REPLAYER     ops endpoints     ($CONVEYOR_LOCAL_OPS_PORT_DLQ_REPLAYER)
+  CONVEYOR_LOCAL_SMTP_PORT        SMTP sink                  ($SMTP_PORT)
+  CONVEYOR_LOCAL_BIN_DIR          the services' executables  ($BIN_DIR)
+  CONVEYOR_LOCAL_LOG_LEVEL        the services' LOG_LEVEL    ($CONVEYOR_LOCAL_LOG_LEVEL)
+Not remembered:
+  CONVEYOR_LOCAL_BUILD            0: skip swift build        ($CONVEYOR_LOCAL_BUILD)
+  CONVEYOR_LOCAL_PYTHON           python3 with aiosmtpd      ($CONVEYOR_LOCAL_PYTHON)
+  CONVEYOR_LOCAL_STOP_SECONDS     SIGTERM grace per process  ($STOP_SECONDS)
 EOF
 }
 
@@ -605,6 +655,248 @@ rmq_stop_epmd() {
 }
 
 # ---------------------------------------------------------------------------------------
+# Services and the SMTP sink (`run`)
+
+validate_run_settings() {
+    local var port seen=" "
+    for var in CONVEYOR_LOCAL_POSTGRES_PORT CONVEYOR_LOCAL_AMQP_PORT CONVEYOR_LOCAL_MANAGEMENT_PORT \
+        CONVEYOR_LOCAL_PROMETHEUS_PORT CONVEYOR_LOCAL_DIST_PORT CONVEYOR_LOCAL_EPMD_PORT \
+        CONVEYOR_LOCAL_API_PORT CONVEYOR_LOCAL_OPS_PORT_ORDER_PROCESSOR CONVEYOR_LOCAL_OPS_PORT_NOTIFIER \
+        CONVEYOR_LOCAL_OPS_PORT_DLQ_REPLAYER CONVEYOR_LOCAL_SMTP_PORT; do
+        port=${!var}
+        [[ $port =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "$var=$port is not a port number"
+        [[ $seen != *" $port "* ]] || die "$var=$port: port used twice in the settings"
+        seen+="$port "
+    done
+    [[ $STOP_SECONDS =~ ^[0-9]+$ ]] || die "CONVEYOR_LOCAL_STOP_SECONDS=$STOP_SECONDS is not a number"
+    [[ $CONVEYOR_LOCAL_BUILD == [01] ]] || die "CONVEYOR_LOCAL_BUILD=$CONVEYOR_LOCAL_BUILD must be 0 or 1"
+}
+
+save_run_settings() {
+    local var
+    mkdir -p "$RUN_DIR"
+    {
+        echo "# Settings of the last 'stack.sh run'; environment variables override them."
+        for var in "${RUN_SETTINGS[@]}"; do
+            printf ': "${%s:=%s}"\n' "$var" "${!var}"
+        done
+    } >"$RUN_DIR/settings.env.tmp"
+    mv "$RUN_DIR/settings.env.tmp" "$RUN_SETTINGS_FILE"
+}
+
+# The port a service answers /readyz on.
+service_port() {
+    case $1 in
+        api-gateway) printf '%s' "$API_PORT" ;;
+        *)
+            local var
+            var="CONVEYOR_LOCAL_OPS_PORT_$(var_suffix "$1")"
+            printf '%s' "${!var}"
+            ;;
+    esac
+}
+
+pid_file() { printf '%s' "$RUN_DIR/$1.pid"; }
+
+# The pid of a process started by `run` (a service or smtp-sink), if it still runs: the pid
+# file's process must still be what was started (its command line names the same program),
+# so a recycled pid is never taken for it.
+run_pid() {
+    local name=$1 pid expected
+    pid=$(cat "$(pid_file "$name")" 2>/dev/null) || return 1
+    [[ $pid =~ ^[0-9]+$ ]] && alive "$pid" || return 1
+    case $name in
+        smtp-sink) expected="$LOCAL_DIR/smtp-sink.py" ;;
+        *) expected=$name ;;
+    esac
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/cmdline" | grep -qE -- "(^|/)${expected//./\\.}\$" || return 1
+    printf '%s' "$pid"
+}
+
+# The HTTP status of GET http://127.0.0.1:PORT/PATH, or nothing when no answer comes within
+# two seconds. Plain bash (/dev/tcp), so it needs no HTTP client.
+http_status() {
+    local port=$1 path=$2
+    (
+        exec 3<>"/dev/tcp/$HOST/$port" || exit 1
+        printf 'GET %s HTTP/1.1\r\nHost: %s:%s\r\nConnection: close\r\n\r\n' "$path" "$HOST" "$port" >&3
+        local line
+        IFS=' ' read -r -t 2 _ line _ <&3 || exit 1
+        printf '%s' "$line"
+    ) 2>/dev/null
+}
+
+service_ready() { [[ $(http_status "$(service_port "$1")" /readyz) == 200 ]]; }
+
+# Starts PROGRAM ARGS... in the background, detached from the caller: its own session
+# (setsid: no terminal signals), stdin from /dev/null, output to LOG, and no other
+# descriptor of this shell (a caller waiting on a pipe is not held open by it).
+# ENV_ASSIGNMENTS (NAME=VALUE ...) is its whole environment. Writes the pid to PID_FILE.
+launch_detached() { # PID_FILE LOG ENV_ARRAY_NAME PROGRAM ARGS...
+    local pidfile=$1 log=$2 env_name=$3
+    shift 3
+    local -n launch_environment=$env_name
+    (
+        local fd
+        for fd in /proc/"$BASHPID"/fd/*; do
+            fd=${fd##*/}
+            ((fd > 2)) && eval "exec $fd>&-"
+        done
+        cd "$PACKAGE_DIR"
+        exec setsid env -i "${launch_environment[@]}" "$@" </dev/null >>"$log" 2>&1
+    ) &
+    printf '%s\n' "$!" >"$pidfile"
+}
+
+# Installs what the SMTP sink needs when missing (root only).
+ensure_sink_packages() {
+    local python=$CONVEYOR_LOCAL_PYTHON
+    if [[ -x $python ]] && "$python" -c 'import aiosmtpd' 2>/dev/null; then
+        return 0
+    fi
+    [[ $python == /usr/bin/python3 ]] && is_root ||
+        die "$python with aiosmtpd is needed for the SMTP sink (Debian: apt-get install python3-aiosmtpd)"
+    say "installing python3-aiosmtpd ..."
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-aiosmtpd >&2 ||
+        {
+            DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 &&
+                DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends python3-aiosmtpd >&2
+        } || die "apt-get install python3-aiosmtpd failed"
+}
+
+sink_start() {
+    local pid
+    if pid=$(run_pid smtp-sink); then
+        say "SMTP sink already runs (pid $pid)"
+        return 0
+    fi
+    ensure_sink_packages
+    ! port_open "$SMTP_PORT" ||
+        die "port $SMTP_PORT is already in use; pick another with CONVEYOR_LOCAL_SMTP_PORT"
+    mkdir -p "$MAIL_DIR"
+    say "starting the SMTP sink on $HOST:$SMTP_PORT (mail in $MAIL_DIR)"
+    local environment=("PATH=/usr/bin:/bin" "LANG=C.UTF-8")
+    launch_detached "$(pid_file smtp-sink)" "$LOG_DIR/smtp-sink.log" environment \
+        "$CONVEYOR_LOCAL_PYTHON" "$LOCAL_DIR/smtp-sink.py" --maildir "$MAIL_DIR" --host "$HOST" --port "$SMTP_PORT"
+    local deadline=$((SECONDS + WAIT_SECONDS))
+    until port_open "$SMTP_PORT"; do
+        if ! run_pid smtp-sink >/dev/null || ((SECONDS >= deadline)); then
+            show_tail "$LOG_DIR/smtp-sink.log"
+            die "the SMTP sink did not start (log: $LOG_DIR/smtp-sink.log)"
+        fi
+        sleep 0.1
+    done
+}
+
+# The environment of one service: its own broker user and database role.
+service_environment() { # SERVICE ARRAY_NAME
+    local service=$1
+    local -n out=$2
+    out=(
+        "PATH=/usr/local/bin:/usr/bin:/bin"
+        "LANG=C.UTF-8"
+        "HOME=${HOME:-/}"
+        "LOG_LEVEL=$CONVEYOR_LOCAL_LOG_LEVEL"
+        "LOG_FORMAT=json"
+        "AMQP_URL=$(amqp_url "$service")"
+        "DATABASE_URL=$(postgres_url "conveyor_${service//-/_}")"
+    )
+    case $service in
+        api-gateway)
+            out+=("HTTP_HOST=$HOST" "HTTP_PORT=$API_PORT" "DATABASE_MIGRATION_URL=$(postgres_url conveyor)")
+            ;;
+        *)
+            out+=("OPS_HOST=$HOST" "OPS_PORT=$(service_port "$service")")
+            ;;
+    esac
+    case $service in
+        order-processor) out+=("FAILURE_INJECTION=true") ;;
+        notifier)
+            out+=("SMTP_URL=smtp://$HOST:$SMTP_PORT?starttls=off"
+                "NOTIFY_FALLBACK_RECIPIENT=orders@conveyor.local")
+            ;;
+    esac
+}
+
+service_start() {
+    local service=$1 pid port binary=$BIN_DIR/$1
+    if pid=$(run_pid "$service"); then
+        say "$service already runs (pid $pid)"
+        return 0
+    fi
+    [[ -x $binary ]] || die "$binary not found: build it (swift build -c release) or set CONVEYOR_LOCAL_BIN_DIR"
+    port=$(service_port "$service")
+    ! port_open "$port" || die "port $port ($service) is already in use; see '${SELF##*/} help' for the port settings"
+    # shellcheck disable=SC2034 # filled by service_environment, read by launch_detached
+    local environment=() arguments=()
+    service_environment "$service" environment
+    [[ $service != dlq-replayer ]] || arguments=(serve)
+    say "starting $service on $HOST:$port"
+    launch_detached "$(pid_file "$service")" "$LOG_DIR/$service.log" environment "$binary" "${arguments[@]}"
+}
+
+# Waits until every service answers /readyz with 200, at most WAIT_SECONDS in all.
+services_wait() {
+    local deadline=$((SECONDS + WAIT_SECONDS)) service pending
+    while :; do
+        pending=()
+        for service in "${SERVICES[@]}"; do
+            run_pid "$service" >/dev/null || {
+                show_tail "$LOG_DIR/$service.log"
+                die "$service exited during start-up (log: $LOG_DIR/$service.log)"
+            }
+            service_ready "$service" || pending+=("$service")
+        done
+        ((${#pending[@]} > 0)) || return 0
+        if ((SECONDS >= deadline)); then
+            for service in "${pending[@]}"; do
+                show_tail "$LOG_DIR/$service.log"
+            done
+            die "not ready within ${WAIT_SECONDS}s: ${pending[*]} (logs: $LOG_DIR; '${SELF##*/} down' stops everything)"
+        fi
+        sleep 0.3
+    done
+}
+
+# Stops one process started by `run`: SIGTERM, at most STOP_SECONDS, then SIGKILL.
+run_stop() {
+    local name=$1 pid deadline
+    if ! pid=$(run_pid "$name"); then
+        rm -f "$(pid_file "$name")"
+        return 0
+    fi
+    say "stopping $name (pid $pid)"
+    kill -TERM "$pid" 2>/dev/null || true
+    deadline=$((SECONDS + STOP_SECONDS))
+    while alive "$pid"; do
+        if ((SECONDS >= deadline)); then
+            say "$name did not stop within ${STOP_SECONDS}s; killing it"
+            kill -KILL "$pid" 2>/dev/null || true
+            sleep 0.2
+            break
+        fi
+        sleep 0.1
+    done
+    rm -f "$(pid_file "$name")"
+}
+
+# The gateway first, so no new orders arrive, then the workers, then the sink.
+services_stop() {
+    local name
+    [[ -d $RUN_DIR ]] || return 0
+    for name in "${SERVICES[@]}" smtp-sink; do
+        run_stop "$name"
+    done
+}
+
+build_release() {
+    command -v swift >/dev/null || PATH="/opt/swift/usr/bin:$PATH"
+    command -v swift >/dev/null || die "swift not found (not on PATH, not in /opt/swift/usr/bin)"
+    say "swift build -c release (CONVEYOR_LOCAL_BUILD=0 or --no-build skips it)"
+    swift build --package-path "$PACKAGE_DIR" -c release >&2 9>&- || die "swift build -c release failed"
+}
+
+# ---------------------------------------------------------------------------------------
 # URLs
 
 amqp_url() { # USER
@@ -621,6 +913,12 @@ postgres_url() { # ROLE
 # Commands
 
 cmd_up() {
+    servers_up
+    print_urls
+}
+
+# Starts both servers (what `up` does, without the summary).
+servers_up() {
     validate_settings
     ensure_packages
     take_lock
@@ -642,7 +940,46 @@ cmd_up() {
     pg_apply_init
     rmq_wait
     rmq_sync_definitions
-    print_urls
+}
+
+cmd_run() {
+    local build=$CONVEYOR_LOCAL_BUILD service
+    while [[ $# -gt 0 ]]; do
+        case $1 in
+            --no-build) build=0 ;;
+            *) die "run: unknown argument $1 (use: run [--no-build])" ;;
+        esac
+        shift
+    done
+    validate_settings
+    validate_run_settings
+    ((build == 0)) || build_release
+    servers_up
+    mkdir -p "$RUN_DIR" "$LOG_DIR"
+    save_run_settings
+    sink_start
+    # api-gateway applies the migrations; the workers wait for the schema meanwhile.
+    for service in "${SERVICES[@]}"; do
+        service_start "$service"
+    done
+    services_wait
+    print_run_urls
+}
+
+print_run_urls() {
+    cat <<EOF
+Conveyor runs.
+  API               http://$HOST:$API_PORT/orders  (/healthz, /readyz, /metrics)
+  order-processor   http://$HOST:$CONVEYOR_LOCAL_OPS_PORT_ORDER_PROCESSOR/readyz  (/healthz, /metrics)
+  notifier          http://$HOST:$CONVEYOR_LOCAL_OPS_PORT_NOTIFIER/readyz  (/healthz, /metrics)
+  dlq-replayer      http://$HOST:$CONVEYOR_LOCAL_OPS_PORT_DLQ_REPLAYER/readyz  (/healthz, /metrics)
+  Management UI     http://$HOST:$MANAGEMENT_PORT/  (user conveyor-admin, password in $ENV_FILE)
+  PostgreSQL        postgres://conveyor:***@$HOST:$PG_PORT/conveyor?sslmode=disable
+  SMTP sink         smtp://$HOST:$SMTP_PORT, mail in $MAIL_DIR
+  Logs              $LOG_DIR/<service>.log
+  Pids              $RUN_DIR/<service>.pid
+  Stop everything   $SELF down
+EOF
 }
 
 save_settings_text() {
@@ -652,6 +989,7 @@ save_settings_text() {
 
 cmd_down() {
     take_lock
+    services_stop
     pg_setup
     rmq_setup
     rmq_stop
@@ -685,6 +1023,26 @@ cmd_status() {
     else
         printf 'postgres  stopped\n'
         rc=3
+    fi
+    local name port
+    if [[ -d $RUN_DIR ]]; then
+        for name in smtp-sink "${SERVICES[@]}"; do
+            [[ -f $(pid_file "$name") ]] || continue
+            if ! pid=$(run_pid "$name"); then
+                printf '%-17s stopped\n' "$name"
+                rc=3
+            elif [[ $name == smtp-sink ]]; then
+                printf '%-17s running   pid %-7s smtp://%s:%s  mail in %s\n' "$name" "$pid" "$HOST" "$SMTP_PORT" "$MAIL_DIR"
+            else
+                port=$(service_port "$name")
+                if service_ready "$name"; then
+                    printf '%-17s ready     pid %-7s http://%s:%s\n' "$name" "$pid" "$HOST" "$port"
+                else
+                    printf '%-17s running   pid %-7s http://%s:%s/readyz does not answer 200\n' "$name" "$pid" "$HOST" "$port"
+                    rc=3
+                fi
+            fi
+        done
     fi
     printf 'state     %s\n' "$STATE_DIR"
     return "$rc"
@@ -723,6 +1081,27 @@ cmd_env() {
         suffix=$(var_suffix "$service")
         export_line "CONVEYOR_LOCAL_AMQP_URL_$suffix" "$(amqp_url "$service")"
         export_line "CONVEYOR_LOCAL_POSTGRES_URL_$suffix" "$(postgres_url "conveyor_${service//-/_}")"
+    done
+    export_line CONVEYOR_LOCAL_API_URL "http://$HOST:$API_PORT"
+    export_line CONVEYOR_LOCAL_MAIL_DIR "$MAIL_DIR"
+    export_line CONVEYOR_LOCAL_LOG_DIR "$LOG_DIR"
+}
+
+# name=pid of every running process of the stack: servers, sink, services.
+cmd_pids() {
+    local pid name
+    pg_setup_quiet
+    rmq_setup_quiet
+    if [[ -n ${RMQ_DIR:-} ]] && pid=$(rmq_pid); then
+        printf 'rabbitmq=%s\n' "$pid"
+    fi
+    if [[ -n ${PG_DATA:-} ]] && pid=$(pg_pid); then
+        printf 'postgres=%s\n' "$pid"
+    fi
+    for name in smtp-sink "${SERVICES[@]}"; do
+        if pid=$(run_pid "$name"); then
+            printf '%s=%s\n' "$name" "$pid"
+        fi
     done
 }
 
@@ -815,9 +1194,11 @@ main() {
     [[ $# -eq 0 ]] || shift
     case $command in
         up) cmd_up "$@" ;;
+        run) cmd_run "$@" ;;
         down) cmd_down ;;
         status) cmd_status ;;
         env) cmd_env ;;
+        pids) cmd_pids ;;
         logs) cmd_logs "$@" ;;
         reset) cmd_reset ;;
         start-broker | stop-broker | restart-broker) with_server "${command%%-*}" broker ;;

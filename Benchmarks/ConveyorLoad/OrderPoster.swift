@@ -1,0 +1,118 @@
+import Foundation
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// Posts `orders` orders to `POST /orders` over `concurrency` keep-alive connections, each
+/// sending its next order as soon as the previous one is answered, and times every answer.
+struct OrderPoster: Sendable {
+    let host: String
+    let port: Int
+    let orders: Int
+    let concurrency: Int
+    let mix: OrderMix
+
+    /// What came back.
+    struct Outcome: Sendable {
+        /// Orders answered 201, in the order they were posted.
+        var accepted: [UUID] = []
+        /// The same orders with their positions in the run, before the workers' lists are merged.
+        fileprivate var numbered: [(index: Int, id: UUID)] = []
+        /// Milliseconds from sending each request to its complete answer (any status).
+        var latencies: [Double] = []
+        /// Answers by HTTP status.
+        var statuses: [Int: Int] = [:]
+        /// Requests that got no answer (connection refused, reset, closed).
+        var transportErrors = 0
+        var firstProblem: String?
+        /// From the first request sent to the last answer received.
+        var seconds: Double = 0
+
+        mutating func merge(_ other: Outcome) {
+            numbered += other.numbered
+            latencies += other.latencies
+            statuses.merge(other.statuses, uniquingKeysWith: +)
+            transportErrors += other.transportErrors
+            firstProblem = firstProblem ?? other.firstProblem
+        }
+    }
+
+    /// The index of the next order to post, shared by the workers.
+    private final class Ticket: Sendable {
+        let next = Atomic<Int>(0)
+        func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
+    }
+
+    func run() async throws -> Outcome {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let ticket = Ticket()
+        let start = ContinuousClock.now
+        var total = Outcome()
+        do {
+            try await withThrowingTaskGroup(of: Outcome.self) { tasks in
+                for _ in 0..<concurrency {
+                    tasks.addTask { try await worker(ticket: ticket, group: group) }
+                }
+                for try await outcome in tasks {
+                    total.merge(outcome)
+                }
+            }
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        total.seconds = (ContinuousClock.now - start).seconds
+        total.accepted = total.numbered.sorted { $0.index < $1.index }.map(\.id)
+        total.numbered = []
+        try? await group.shutdownGracefully()
+        return total
+    }
+
+    /// Posts orders until none are left; reconnects after a transport error.
+    private func worker(ticket: Ticket, group: any EventLoopGroup) async throws -> Outcome {
+        var outcome = Outcome()
+        var index = ticket.take()
+        var consecutiveFailures = 0
+        while index < orders {
+            do {
+                try await HTTPConnection.with(host: host, port: port, group: group) { connection in
+                    while index < orders {
+                        let id = UUID()
+                        let body = ByteBuffer(string: mix.json(order: id, index: index))
+                        let sent = ContinuousClock.now
+                        let response = try await connection.send(.POST, "/orders", json: body)
+                        outcome.latencies.append((ContinuousClock.now - sent).milliseconds)
+                        outcome.statuses[response.status, default: 0] += 1
+                        if response.status == 201 {
+                            outcome.numbered.append((index, id))
+                        } else if outcome.firstProblem == nil {
+                            outcome.firstProblem = "HTTP \(response.status): \(String(buffer: response.body).prefix(300))"
+                        }
+                        consecutiveFailures = 0
+                        index = ticket.take()
+                    }
+                }
+            } catch {
+                // The order in flight counts as not accepted; the next one goes on a new connection.
+                outcome.transportErrors += 1
+                outcome.firstProblem = outcome.firstProblem ?? "\(error)"
+                consecutiveFailures += 1
+                if consecutiveFailures >= 20 {
+                    throw LoadError("no answer from \(host):\(port) after \(consecutiveFailures) attempts: \(error)")
+                }
+                try await Task.sleep(for: .milliseconds(50 * consecutiveFailures))
+                index = ticket.take()
+            }
+        }
+        return outcome
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    var milliseconds: Double { seconds * 1000 }
+}
