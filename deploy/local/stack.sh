@@ -144,6 +144,8 @@ Not remembered:
   CONVEYOR_LOCAL_BUILD            0: skip swift build        ($CONVEYOR_LOCAL_BUILD)
   CONVEYOR_LOCAL_PYTHON           python3 with aiosmtpd      ($CONVEYOR_LOCAL_PYTHON)
   CONVEYOR_LOCAL_STOP_SECONDS     SIGTERM grace per process  ($STOP_SECONDS)
+  CONVEYOR_LOCAL_FAILURE_INJECTION
+                                  order-processor's FAILURE_INJECTION (${CONVEYOR_LOCAL_FAILURE_INJECTION:-true})
 EOF
 }
 
@@ -810,7 +812,7 @@ service_environment() { # SERVICE ARRAY_NAME
             ;;
     esac
     case $service in
-        order-processor) out+=("FAILURE_INJECTION=true") ;;
+        order-processor) out+=("FAILURE_INJECTION=${CONVEYOR_LOCAL_FAILURE_INJECTION:-true}") ;;
         notifier)
             out+=("SMTP_URL=smtp://$HOST:$SMTP_PORT?starttls=off"
                 "NOTIFY_FALLBACK_RECIPIENT=orders@conveyor.local")
