@@ -260,6 +260,26 @@ final class AMQPConnection {
         }
     }
 
+    /// Reads and hands to `handle` every frame already available (up to 1,024 at a time, so
+    /// other work on the connection's thread gets its turn), then releases decoded frames.
+    ///
+    /// While the broker's silence is suspected it waits a millisecond for a first frame: an
+    /// empty read then confirms the broker is alive (heartbeats are frames too).
+    func drainFrames(_ handle: (InboundFrame) throws -> Void) throws {
+        let probing = brokerSilenceSuspected
+        var wait: Duration = probing ? .milliseconds(1) : .zero
+        var frames = 0
+        while frames < 1024, let frame = try readFrame(waitingUpTo: wait) {
+            wait = .zero
+            frames += 1
+            try handle(frame)
+        }
+        if probing && frames == 0 {
+            brokerConfirmedAlive()
+        }
+        releaseBuffers()
+    }
+
     /// Frees memory of frames already copied out. Call when no frame data is referenced.
     func releaseBuffers() {
         guard let state else { return }

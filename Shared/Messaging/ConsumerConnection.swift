@@ -110,18 +110,9 @@ actor ConsumerConnection: DeliverySettler {
     }
 
     private func drainInput(_ connection: AMQPConnection, into buffer: DeliveryBuffer) throws {
-        let probing = connection.brokerSilenceSuspected
-        var wait: Duration = probing ? .milliseconds(1) : .zero
-        var frames = 0
-        while frames < 1024, let frame = try connection.readFrame(waitingUpTo: wait) {
-            wait = .zero
-            frames += 1
+        try connection.drainFrames { frame in
             try handle(frame, connection: connection, buffer: buffer)
         }
-        if probing && frames == 0 {
-            connection.brokerConfirmedAlive()
-        }
-        connection.releaseBuffers()
     }
 
     private func handle(_ frame: InboundFrame, connection: AMQPConnection, buffer: DeliveryBuffer) throws {

@@ -76,18 +76,9 @@ actor PublisherConnection {
     }
 
     private func drainInput(_ connection: AMQPConnection, ledger: PublishLedger) throws {
-        let probing = connection.brokerSilenceSuspected
-        var wait: Duration = probing ? .milliseconds(1) : .zero
-        var frames = 0
-        while frames < 1024, let frame = try connection.readFrame(waitingUpTo: wait) {
-            wait = .zero
-            frames += 1
+        try connection.drainFrames { frame in
             try handle(frame, connection: connection, ledger: ledger)
         }
-        if probing && frames == 0 {
-            connection.brokerConfirmedAlive()
-        }
-        connection.releaseBuffers()
     }
 
     private func handle(_ frame: InboundFrame, connection: AMQPConnection, ledger: PublishLedger) throws {
