@@ -37,7 +37,7 @@ RUN_SETTINGS=(
     CONVEYOR_LOCAL_LOG_LEVEL
 )
 
-# Settings come from the environment, else from the last `up` (so `env`, `status` and the
+# Settings come from the environment, else from the last `up` and `run` (so `env`, `status` and the
 # rest agree with what is running), else from the defaults.
 for file in "$SETTINGS_FILE" "$RUN_SETTINGS_FILE"; do
     if [[ -f $file ]]; then
