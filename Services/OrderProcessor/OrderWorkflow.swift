@@ -88,29 +88,17 @@ struct OrderWorkflow: Sendable {
             try await setStatus(orderID, to: .processing, reason: nil, in: transaction)
             try await record(orderID, from: .pending, to: .processing, step: "started", detail: [:], in: transaction)
 
-            // Reserve: lock the inventory rows in sku order (every replica locks in the same
-            // order, so two never deadlock), then take the stock only if all of it is there.
-            let stock = try await transaction.query(
-                "SELECT sku, available FROM inventory WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE",
-                [PostgresArray(items.map(\.sku))])
-            var available: [String: Int] = [:]
-            for row in stock {
-                available[try row.decode(String.self, "sku")] = try row.decode(Int.self, "available")
+            // Popular skus make hot inventory rows, so they are locked only for the last
+            // statement before the commit. First a look without locking: an order that cannot
+            // be filled fails here, holding nothing.
+            let available = try await stock(of: items, in: transaction, locking: false)
+            if let shortage = shortage(of: items, in: available) {
+                return try await fail(event, reason: "out_of_stock", detail: shortage, in: transaction)
             }
-            for item in items where available[item.sku] == nil {
-                throw OrderProcessingError.unknownSku(item.sku)
-            }
-            let short = items.filter { available[$0.sku, default: 0] < $0.qty }
-            if !short.isEmpty {
-                let detail = short.map { "\($0.sku): \(available[$0.sku, default: 0]) of \($0.qty)" }.joined(separator: ", ")
-                return try await fail(event, reason: "out_of_stock", detail: detail, in: transaction)
-            }
-            try await transaction.execute(
-                """
-                UPDATE inventory i SET available = i.available - r.qty
-                FROM unnest($1::text[], $2::int8[]) AS r(sku, qty) WHERE i.sku = r.sku
-                """,
-                [PostgresArray(items.map(\.sku)), PostgresArray(items.map { Int64($0.qty) })])
+
+            // The rest of the workflow under a savepoint, undone if the stock is gone by the
+            // time the rows are locked.
+            try await transaction.execute("SAVEPOINT fulfilment")
             try await transaction.execute(
                 """
                 INSERT INTO reservations (order_id, sku, qty)
@@ -121,7 +109,6 @@ struct OrderWorkflow: Sendable {
                 orderID, from: .processing, to: .processing, step: "inventory_reserved",
                 detail: ["items": .array(items.map { .string("\($0.sku) x\($0.qty)") })], in: transaction)
 
-            // Charge.
             guard let currency = Currency(code: try row.decode(String.self, "currency")) else {
                 throw OrderProcessingError.unknownOrder(orderID.uuidString.lowercased())
             }
@@ -133,7 +120,9 @@ struct OrderWorkflow: Sendable {
                     INSERT INTO payments (order_id, status, amount_minor, currency, decline_reason) VALUES ($1, 'declined', $2, $3, $4)
                     """,
                     [orderID, amount.minorUnits, currency.code, reason])
-                try await releaseReservation(orderID, in: transaction)
+                // The stock was never taken: releasing the reservation is recording it.
+                try await transaction.execute("UPDATE reservations SET status = 'released' WHERE order_id = $1", [orderID])
+                try await record(orderID, from: .processing, to: .processing, step: "inventory_released", detail: [:], in: transaction)
                 return try await fail(event, reason: "payment_declined", detail: reason, in: transaction)
             case .captured(let reference):
                 try await transaction.execute(
@@ -146,15 +135,27 @@ struct OrderWorkflow: Sendable {
                     detail: ["reference": .string(reference), "amountMinorUnits": .integer(amount.minorUnits)], in: transaction)
             }
 
-            // Fulfil.
             let shipment = "SHP-" + orderID.uuidString.prefix(8).uppercased()
             try await record(
                 orderID, from: .processing, to: .processing, step: "fulfilled", detail: ["shipmentReference": .string(shipment)],
                 in: transaction)
-
             try await setStatus(orderID, to: .processed, reason: nil, in: transaction)
             try await record(orderID, from: .processing, to: .processed, step: "processed", detail: [:], in: transaction)
             try await emit(.orderProcessed, for: event, status: .processed, reason: nil, in: transaction)
+
+            // Take the stock: lock the rows in sku order (every replica locks in the same order,
+            // so two never deadlock), check again, and take it all or fail the order.
+            let locked = try await stock(of: items, in: transaction, locking: true)
+            if let shortage = shortage(of: items, in: locked) {
+                try await transaction.execute("ROLLBACK TO SAVEPOINT fulfilment")
+                return try await fail(event, reason: "out_of_stock", detail: shortage, in: transaction)
+            }
+            try await transaction.execute(
+                """
+                UPDATE inventory i SET available = i.available - r.qty
+                FROM unnest($1::text[], $2::int8[]) AS r(sku, qty) WHERE i.sku = r.sku
+                """,
+                [PostgresArray(items.map(\.sku)), PostgresArray(items.map { Int64($0.qty) })])
             return .processed
         }
     }
@@ -169,15 +170,28 @@ struct OrderWorkflow: Sendable {
         return .failed(reason: reason)
     }
 
-    private func releaseReservation(_ orderID: UUID, in transaction: PostgresTransaction) async throws {
-        try await transaction.execute(
-            """
-            UPDATE inventory i SET available = i.available + r.qty
-            FROM reservations r WHERE r.order_id = $1 AND r.status = 'reserved' AND i.sku = r.sku
-            """,
-            [orderID])
-        try await transaction.execute("UPDATE reservations SET status = 'released' WHERE order_id = $1", [orderID])
-        try await record(orderID, from: .processing, to: .processing, step: "inventory_released", detail: [:], in: transaction)
+    /// The available stock of the order's skus, optionally locking the rows (in sku order).
+    private func stock(
+        of items: [(sku: String, qty: Int)], in transaction: PostgresTransaction, locking: Bool
+    ) async throws -> [String: Int] {
+        let rows = try await transaction.query(
+            "SELECT sku, available FROM inventory WHERE sku = ANY($1::text[]) ORDER BY sku" + (locking ? " FOR UPDATE" : ""),
+            [PostgresArray(items.map(\.sku))])
+        var available: [String: Int] = [:]
+        for row in rows {
+            available[try row.decode(String.self, "sku")] = try row.decode(Int.self, "available")
+        }
+        for item in items where available[item.sku] == nil {
+            throw OrderProcessingError.unknownSku(item.sku)
+        }
+        return available
+    }
+
+    /// What is missing, e.g. `SKU-OOS: 0 of 1`, or nil when every line can be filled.
+    private func shortage(of items: [(sku: String, qty: Int)], in available: [String: Int]) -> String? {
+        let short = items.filter { available[$0.sku, default: 0] < $0.qty }
+        guard !short.isEmpty else { return nil }
+        return short.map { "\($0.sku): \(available[$0.sku, default: 0]) of \($0.qty)" }.joined(separator: ", ")
     }
 
     private func setStatus(_ orderID: UUID, to status: OrderStatus, reason: String?, in transaction: PostgresTransaction) async throws {

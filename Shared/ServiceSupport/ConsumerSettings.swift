@@ -7,7 +7,8 @@ import Messaging
 /// - `DELIVERY_LIMIT`: the work queue's `x-delivery-limit`, the guard against a message that
 ///   crashes consumers again and again, 1–1000; default 20.
 /// - `PREFETCH`: unacknowledged deliveries held at once, 1–10000; default 100.
-/// - `CONCURRENCY`: messages handled at once, 1–1000; default 16.
+/// - `CONCURRENCY`: messages handled at once, 1–1000; default 8 (below the default
+///   `DATABASE_POOL_SIZE`, so handlers do not wait for connections).
 public struct ConsumerSettings: Sendable {
     public var retryPolicy: RetryPolicy
     public var deliveryLimit: Int
@@ -21,7 +22,7 @@ public struct ConsumerSettings: Sendable {
         retryPolicy = RetryPolicy(delays: delays, maxAttempts: maxAttempts)
         deliveryLimit = reader.int("DELIVERY_LIMIT", default: 20, range: 1...1000)
         prefetch = reader.int("PREFETCH", default: 100, range: 1...10_000)
-        concurrency = reader.int("CONCURRENCY", default: 16, range: 1...1000)
+        concurrency = reader.int("CONCURRENCY", default: 8, range: 1...1000)
         if concurrency > prefetch {
             reader.report("CONCURRENCY", expected: "at most PREFETCH (\(prefetch))", found: "\(concurrency)")
         }

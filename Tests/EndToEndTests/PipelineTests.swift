@@ -61,6 +61,32 @@ extension EndToEnd {
             await pipeline.stop()
         }
 
+        @Test func aDeclinedPaymentFailsTheOrderAndReleasesItsStock() async throws {
+            var options = Pipeline.Options()
+            options.extra["order-processor"] = ["PAYMENT_DECLINED_CUSTOMERS": "declined-customer"]
+            let pipeline = try await Pipeline.start(options: options)
+            do {
+                let before = try await pipeline.database.query("SELECT available FROM inventory WHERE sku = 'SKU-5'")[0].decode(Int.self, "available")
+                let reply = try await pipeline.post(
+                    "/orders", json: #"{"customerId":"declined-customer","customerEmail":"d@example.com","items":[{"sku":"SKU-5","qty":3}]}"#)
+                let id = try #require(UUID(uuidString: try reply.object()["orderId"] as? String ?? ""))
+                let order = try await pipeline.waitForStatus(id, "FAILED")
+                #expect(order["failureReason"] as? String == "payment_declined")
+                let steps = (order["history"] as? [[String: Any]] ?? []).compactMap { $0["step"] as? String }
+                #expect(steps == ["created", "started", "inventory_reserved", "inventory_released", "payment_declined"])
+                let after = try await pipeline.database.query("SELECT available FROM inventory WHERE sku = 'SKU-5'")[0].decode(Int.self, "available")
+                #expect(after == before)
+                let reservation = try await pipeline.database.query("SELECT status FROM reservations WHERE order_id = $1", [id])
+                #expect(try reservation.first?.decode(String.self, "status") == "released")
+                let mail = try #require(try await pipeline.waitForMails(about: id).first)
+                #expect(mail.header("Subject") == "Order \(id.uuidString.lowercased()): FAILED")
+            } catch {
+                await pipeline.stop()
+                throw error
+            }
+            await pipeline.stop()
+        }
+
         @Test func anOrderCancelledBeforeProcessingIsSkippedAndTheCustomerIsTold() async throws {
             let pipeline = try await Pipeline.start(["api-gateway", "notifier"])
             do {
