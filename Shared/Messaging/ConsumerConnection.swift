@@ -1,5 +1,6 @@
 import ConveyorRuntime
 import Logging
+import Synchronization
 
 /// The consumer's AMQP connection, isolated on its own thread: opens it, consumes one queue and
 /// pumps — turns deliveries into ``Delivery`` values, keeps heartbeats going, sends acks — and
@@ -18,6 +19,9 @@ actor ConsumerConnection: DeliverySettler {
     private var assembler = ContentAssembler()
     /// An ack or reject that failed to write: the connection is broken.
     private var settleFailure: (any Error)?
+    /// Acks and rejects waiting for the I/O loop, which sends them in batches: a settlement
+    /// costs no job on this actor, and many cost one wake-up.
+    private let settlements = Mutex(SettlementQueue())
 
     init(queue: String, threadName: String, logger: Logger, metrics: ConsumerMetrics) {
         let wake = WakeSignal()
@@ -63,12 +67,19 @@ actor ConsumerConnection: DeliverySettler {
         guard let connection else {
             throw AMQPError.library(operation: "consume", message: "not connected")
         }
+        settlements.withLock { $0.accepting = true }
+        // Settlements still queued when serving ends belong to a connection that is going away:
+        // they answer false (the broker redelivers those messages).
+        defer { settleQueued(connection: nil) }
         while true {
             if shouldStop() { return }
             if let settleFailure { throw settleFailure }
             try drainInput(connection, into: buffer)
             try connection.sendHeartbeatIfDue()
             wake.clear()
+            if settleQueued(connection: connection) > 0 {
+                continue
+            }
             if executor.hasPendingJobs {
                 await Task.yield()
                 continue
@@ -80,20 +91,55 @@ actor ConsumerConnection: DeliverySettler {
         }
     }
 
-    func settle(deliveryTag: UInt64, generation: UInt64, as settlement: DeliverySettlement) -> Bool {
-        guard generation == self.generation, let connection, settleFailure == nil else {
+    /// Queues an ack or reject for the I/O loop and waits for it to be written; false when the
+    /// delivery came on an earlier connection, the connection is gone, or writing failed.
+    nonisolated func settle(deliveryTag: UInt64, generation: UInt64, as settlement: DeliverySettlement) async -> Bool {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let queued = settlements.withLock { queue -> Bool? in
+                guard queue.accepting else { return nil }
+                queue.items.append(.init(deliveryTag: deliveryTag, generation: generation, settlement: settlement, continuation: continuation))
+                return queue.items.count == 1
+            }
+            switch queued {
+            case nil:
+                continuation.resume(returning: false)
+            case true?:
+                wake.signal()
+            case false?:
+                break
+            }
+        }
+    }
+
+    /// Writes the queued settlements on `connection` (or, with nil, stops accepting new ones and
+    /// answers false to those queued); returns how many there were.
+    @discardableResult
+    private func settleQueued(connection: AMQPConnection?) -> Int {
+        let batch = settlements.withLock { queue in
+            if connection == nil { queue.accepting = false }
+            defer { queue.items.removeAll(keepingCapacity: true) }
+            return queue.items
+        }
+        for item in batch {
+            item.continuation.resume(returning: connection.map { settle(item, on: $0) } ?? false)
+        }
+        return batch.count
+    }
+
+    private func settle(_ item: QueuedSettlement, on connection: AMQPConnection) -> Bool {
+        guard item.generation == generation, settleFailure == nil else {
             logger.notice(
                 "Not settling a delivery of an earlier connection; the broker redelivers it",
-                metadata: ["queue": "\(queue)", "delivery_tag": "\(deliveryTag)", "generation": "\(generation)"]
+                metadata: ["queue": "\(queue)", "delivery_tag": "\(item.deliveryTag)", "generation": "\(item.generation)"]
             )
             return false
         }
         do {
-            switch settlement {
+            switch item.settlement {
             case .ack:
-                try connection.ack(deliveryTag: deliveryTag)
+                try connection.ack(deliveryTag: item.deliveryTag)
             case .reject(let requeue):
-                try connection.reject(deliveryTag: deliveryTag, requeue: requeue)
+                try connection.reject(deliveryTag: item.deliveryTag, requeue: requeue)
             }
             return true
         } catch {

@@ -1,0 +1,7 @@
+/// An ack or reject waiting for the consumer's I/O loop.
+struct QueuedSettlement {
+    var deliveryTag: UInt64
+    var generation: UInt64
+    var settlement: DeliverySettlement
+    var continuation: CheckedContinuation<Bool, Never>
+}
