@@ -45,7 +45,7 @@ public struct JSONLogHandler: LogHandler {
         JSONText.appendPair(&text, "service", .string(service))
         JSONText.appendPair(&text, "logger", .string(label))
         JSONText.appendPair(&text, "message", .string(event.message.description))
-        if let error = event.error {
+        if let error = event.error, merged["error"] == nil {
             JSONText.appendPair(&text, "error", .string(String(describing: error)))
         }
         if event.level >= .warning || logLevel <= .debug {
@@ -59,7 +59,7 @@ public struct JSONLogHandler: LogHandler {
         output.write(text)
     }
 
-    static let reservedKeys: Set<String> = ["timestamp", "level", "service", "logger", "message", "error", "source"]
+    static let reservedKeys: Set<String> = ["timestamp", "level", "service", "logger", "message", "source"]
 }
 
 /// Where ``JSONLogHandler`` writes its lines. Lines from all threads are written whole.

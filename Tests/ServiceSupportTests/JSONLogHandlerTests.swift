@@ -16,7 +16,9 @@ import Testing
             JSONLogHandler(label: label, service: "order-processor", output: capture.output)
         }
         logger[metadataKey: "queue"] = "order-processor.work"
-        logger.info("order \"processed\"\nnext", metadata: ["orderId": "5b4d", "attempts": .stringConvertible(3), "tags": ["a", "b"]])
+        logger.info(
+            "order \"processed\"\nnext",
+            metadata: ["orderId": "5b4d", "attempts": .stringConvertible(3), "tags": ["a", "b"], "error": "connection refused"])
         logger.debug("not written at info level")
 
         let lines = capture.lines.withLock { $0 }
@@ -33,6 +35,7 @@ import Testing
         #expect(object["attempts"] as? String == "3")
         #expect(object["queue"] as? String == "order-processor.work")
         #expect(object["tags"] as? [String] == ["a", "b"])
+        #expect(object["error"] as? String == "connection refused")
         #expect((object["timestamp"] as? String)?.hasSuffix("Z") == true)
     }
 
