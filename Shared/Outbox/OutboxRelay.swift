@@ -78,6 +78,12 @@ public final class OutboxRelay: Service, Sendable {
     private func relayUntilShutdown() async {
         var backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(10))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            // While the broker is away, claim nothing: a claimed batch would hold its rows and a
+            // pooled connection until every publish in it timed out.
+            guard publisher.isConnected else {
+                try? await Task.sleep(for: options.pollInterval)
+                continue
+            }
             do {
                 let published = try await relayBatch()
                 backoff.reset()
