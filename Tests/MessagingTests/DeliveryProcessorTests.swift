@@ -44,24 +44,29 @@ extension BrokerIntegrationTests {
             )
         }
 
+        /// A publisher, a consumer of the work queue and one of the dead-letter queue.
+        func endpoints(
+            _ name: String, _ queues: ConsumerTopology, _ configuration: AMQPConfiguration
+        ) -> (publisher: Publisher, consumer: Consumer, deadLetters: Consumer) {
+            let publisher = Publisher(
+                configuration: configuration, connectionName: "\(name) publisher", topology: queues.topology,
+                logger: TestBroker.logger("test.publisher"))
+            let consumer = Consumer(
+                configuration: configuration, connectionName: "\(name) consumer", queue: queues.workQueue,
+                topology: queues.topology, logger: TestBroker.logger("test.consumer"))
+            let deadLetters = Consumer(
+                configuration: configuration, connectionName: "\(name) dlq", queue: queues.deadLetterQueue,
+                topology: queues.topology, logger: TestBroker.logger("test.dlq"))
+            return (publisher, consumer, deadLetters)
+        }
+
         @Test func failedMessagesWaitInTheirTierThenLandInTheDeadLetterQueue() async throws {
             let configuration = try TestBroker.configuration()
             let name = TestBroker.uniqueName("retry")
             let queues = consumerTopology(name)
             let log = HandlerLog()
             try await TestBroker.withTopology(queues.topology, configuration: configuration) {
-                let publisher = Publisher(
-                    configuration: configuration, connectionName: "\(name) publisher", topology: queues.topology,
-                    logger: TestBroker.logger("test.publisher")
-                )
-                let consumer = Consumer(
-                    configuration: configuration, connectionName: "\(name) consumer", queue: queues.workQueue,
-                    topology: queues.topology, logger: TestBroker.logger("test.consumer")
-                )
-                let deadLetters = Consumer(
-                    configuration: configuration, connectionName: "\(name) dlq", queue: queues.deadLetterQueue,
-                    topology: queues.topology, logger: TestBroker.logger("test.dlq")
-                )
+                let (publisher, consumer, deadLetters) = endpoints(name, queues, configuration)
                 let processor = DeliveryProcessor(
                     consumer: consumer, publisher: publisher, topology: queues, logger: TestBroker.logger("test.processor")
                 ) { delivery in
@@ -124,18 +129,7 @@ extension BrokerIntegrationTests {
             let queues = consumerTopology(name)
             let log = HandlerLog()
             try await TestBroker.withTopology(queues.topology, configuration: configuration) {
-                let publisher = Publisher(
-                    configuration: configuration, connectionName: "\(name) publisher", topology: queues.topology,
-                    logger: TestBroker.logger("test.publisher")
-                )
-                let consumer = Consumer(
-                    configuration: configuration, connectionName: "\(name) consumer", queue: queues.workQueue,
-                    topology: queues.topology, logger: TestBroker.logger("test.consumer")
-                )
-                let deadLetters = Consumer(
-                    configuration: configuration, connectionName: "\(name) dlq", queue: queues.deadLetterQueue,
-                    topology: queues.topology, logger: TestBroker.logger("test.dlq")
-                )
+                let (publisher, consumer, deadLetters) = endpoints(name, queues, configuration)
                 let processor = DeliveryProcessor(
                     consumer: consumer, publisher: publisher, topology: queues,
                     options: DeliveryProcessor.Options(
@@ -181,14 +175,7 @@ extension BrokerIntegrationTests {
             let queues = consumerTopology(name)
             let log = HandlerLog()
             try await TestBroker.withTopology(queues.topology, configuration: configuration) {
-                let publisher = Publisher(
-                    configuration: configuration, connectionName: "\(name) publisher", topology: queues.topology,
-                    logger: TestBroker.logger("test.publisher")
-                )
-                let consumer = Consumer(
-                    configuration: configuration, connectionName: "\(name) consumer", queue: queues.workQueue,
-                    topology: queues.topology, logger: TestBroker.logger("test.consumer")
-                )
+                let (publisher, consumer, _) = endpoints(name, queues, configuration)
                 let processor = DeliveryProcessor(
                     consumer: consumer, publisher: publisher, topology: queues, logger: TestBroker.logger("test.processor")
                 ) { delivery in
