@@ -6,6 +6,7 @@
 # Environment:
 #   CONVEYOR_TEST_FILTER      run only the tests matching this (swift test --filter)
 #   CONVEYOR_TEST_KEEP_STACK  1: leave the servers running afterwards (for debugging)
+#   CONVEYOR_TEST_COMPOSE     0: skip the compose stack's test (deploy/compose/test.sh)
 #   CONVEYOR_LOCAL_*          ports and other settings of the stack (stack.sh help)
 #
 # Exit status: that of swift test, or of the step that failed before it.
@@ -97,8 +98,25 @@ trap on_exit EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# The compose stack's own test (deploy/compose/test.sh): Docker Engine, images built here,
+# docker-compose.yml with deploy/compose/offline.yml. Skipped with a filter, or with
+# CONVEYOR_TEST_COMPOSE=0.
+compose_enabled() {
+    [[ -z ${CONVEYOR_TEST_FILTER:-} && ${CONVEYOR_TEST_COMPOSE:-1} != 0 ]]
+}
+
 # Build first: a compile error needs no servers, and none sit idle during the build.
 build
 servers_started=1
 start_servers
-run_tests
+status=0
+run_tests || status=$?
+servers_started=0
+stop_servers || status=$((status == 0 ? 1 : status))
+if compose_enabled; then
+    step "deploy/compose/test.sh"
+    phase=0
+    run "$ROOT/deploy/compose/test.sh" || phase=$?
+    ((status != 0)) || status=$phase
+fi
+exit "$status"

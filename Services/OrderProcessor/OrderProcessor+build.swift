@@ -15,7 +15,7 @@ enum OrderProcessor {
         let connections = ServiceConnections(settings: configuration.settings, topology: topology.topology, logger: logger)
         let workflow = OrderWorkflow(
             pool: connections.pool, payments: configuration.payments, failureInjection: configuration.failureInjection,
-            service: identity.service, inboxRetention: configuration.inboxRetention, logger: logger)
+            service: identity.service, actor: identity.actor, inboxRetention: configuration.inboxRetention, logger: logger)
         let worker = QueueWorker(
             service: configuration.settings, consumer: configuration.consumer, routingKeys: routingKeys,
             publisher: connections.publisher, handler: workflow.handle)

@@ -13,7 +13,10 @@ struct OrderWorkflow: Sendable {
     let pool: PostgresPool
     let payments: MockPaymentProvider
     let failureInjection: Bool
+    /// The `source` of the events it emits.
     let service: String
+    /// Who processed an order, recorded in its history: the service and its replica.
+    let actor: String
     /// How long the inbox remembers a handled event.
     let inboxRetention: Duration
     let logger: Logger
@@ -205,7 +208,7 @@ struct OrderWorkflow: Sendable {
     ) async throws {
         try await transaction.execute(
             "INSERT INTO order_events (order_id, from_status, to_status, step, actor, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-            [orderID, from.rawValue, to.rawValue, step, service, try PostgresJSON(encoding: JSONValue.object(detail))])
+            [orderID, from.rawValue, to.rawValue, step, actor, try PostgresJSON(encoding: JSONValue.object(detail))])
     }
 
     /// Writes the outcome event, carrying the order as it now is and the trace of the request.

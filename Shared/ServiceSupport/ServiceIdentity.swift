@@ -18,6 +18,11 @@ public struct ServiceIdentity: Sendable {
         "\(service) \(role) \(instance)"
     }
 
+    /// Who did something, as an order's history records it: `order-processor@3f2a9c1b-4711`.
+    public var actor: String {
+        "\(service)@\(instance)"
+    }
+
     public static func defaultInstance() -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
         return "\(host)-\(getpid())"

@@ -18,6 +18,10 @@ extension EndToEnd {
                 let order = try await pipeline.waitForStatus(id, "PROCESSED")
                 let steps = (order["history"] as? [[String: Any]] ?? []).compactMap { $0["step"] as? String }
                 #expect(steps == ["created", "started", "inventory_reserved", "payment_captured", "fulfilled", "processed"])
+                // The gateway records itself; the processor records which replica it was.
+                let actors = (order["history"] as? [[String: Any]] ?? []).compactMap { $0["actor"] as? String }
+                #expect(actors.first == "api-gateway")
+                #expect(actors.dropFirst().allSatisfy { $0.hasPrefix("order-processor@") && $0.count > "order-processor@".count })
                 #expect((order["items"] as? [[String: Any]])?.count == 2)
 
                 let mails = try await pipeline.waitForMails(about: id)
