@@ -91,18 +91,18 @@ let package = Package(
         // The services.
         .executableTarget(
             name: "APIGateway",
-            dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", hummingbird, httpTypes, prometheus, log],
+            dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", hummingbird, httpTypes, prometheus, metrics, log],
             path: "Services/APIGateway",
             resources: [.copy("Resources/openapi.yaml")]
         ),
         .executableTarget(
             name: "OrderProcessor",
-            dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", prometheus, log],
+            dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", prometheus, metrics, log],
             path: "Services/OrderProcessor"
         ),
         .executableTarget(
             name: "Notifier",
-            dependencies: ["ServiceSupport", "Orders", "Mail", "Storage", "Messaging", prometheus, log],
+            dependencies: ["ServiceSupport", "Orders", "Mail", "Storage", "Messaging", prometheus, metrics, log],
             path: "Services/Notifier"
         ),
         .executableTarget(

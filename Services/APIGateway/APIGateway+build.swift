@@ -22,6 +22,7 @@ enum APIGateway {
         configuration: APIGatewayConfiguration, connections: ServiceConnections, registry: PrometheusCollectorRegistry
     ) -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: HTTPMetricsMiddleware())
         router.add(middleware: ProblemMiddleware(routes: OrderRoutes.table.adding(OpenAPIDocument.route)))
         OpsRoutes(readiness: Readiness(connections.readinessChecks), registry: registry).add(to: router)
         OrderRoutes(

@@ -48,13 +48,16 @@ struct OrderRoutes: Sendable {
         } catch let error as DecodingError {
             throw Problem.malformedJSON(Self.describe(error))
         }
-        let traceparent = request.headers[Self.traceparentHeader]
-        let creation = try await store.create(order, idempotencyKey: idempotencyKey, traceparent: traceparent)
+        // Continue the caller's trace, or start one: every order has a trace to follow.
+        let trace = request.headers[Self.traceparentHeader].flatMap(TraceContext.init(traceparent:)) ?? .random()
+        let creation = try await store.create(order, idempotencyKey: idempotencyKey, traceparent: trace.traceparent)
         switch creation {
         case .created(let created):
             context.logger.info(
-                "order created", metadata: ["orderId": "\(created.orderId)", "eventId": "\(created.eventId)"])
-            return try Self.json(created, status: .created, headers: [.location: created.location])
+                "order created",
+                metadata: ["orderId": "\(created.orderId)", "eventId": "\(created.eventId)", "traceId": "\(trace.traceID)"])
+            return try Self.json(
+                created, status: .created, headers: [.location: created.location, Self.traceparentHeader: trace.traceparent])
         case .replayed(let created):
             return try Self.json(created, status: .created, headers: [.location: created.location, Self.replayedHeader: "true"])
         }
@@ -111,8 +114,10 @@ struct OrderRoutes: Sendable {
 
     func cancel(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try Self.orderID(context)
-        let cancelled = try await store.cancel(id, traceparent: request.headers[Self.traceparentHeader])
-        context.logger.info("order cancelled", metadata: ["orderId": "\(id)", "eventId": "\(cancelled.eventId)"])
+        let trace = request.headers[Self.traceparentHeader].flatMap(TraceContext.init(traceparent:)) ?? .random()
+        let cancelled = try await store.cancel(id, traceparent: trace.traceparent)
+        context.logger.info(
+            "order cancelled", metadata: ["orderId": "\(id.uuidString.lowercased())", "eventId": "\(cancelled.eventId)", "traceId": "\(trace.traceID)"])
         return try Self.json(cancelled, status: .ok)
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import Messaging
+import Orders
 
 /// The handler `serve` runs on each message of a DLQ: store it in `dead_letters`, then let
 /// the ``DeliveryProcessor`` ack it.
@@ -21,6 +22,9 @@ struct DeadLetterRecorder: Sendable {
         ]
         if let eventID = record.eventID { metadata["eventId"] = "\(eventID.uuidString.lowercased())" }
         if let orderID = record.orderID { metadata["orderId"] = "\(orderID.uuidString.lowercased())" }
+        if let trace = delivery.message.traceparent.flatMap(TraceContext.init(traceparent:)) {
+            metadata["traceId"] = "\(trace.traceID)"
+        }
         do {
             if let id = try await store.record(record) {
                 metrics.recorded(queue: record.queue, reason: record.reason)

@@ -37,12 +37,17 @@ struct DeadLetterStore: Sendable {
     }
 
     /// Waiting dead letters per queue.
-    func waitingCounts() async throws -> [String: Int] {
+    func waitingCounts() async throws -> [String: DeadLetterCounts] {
         let rows = try await pool.query(
-            "SELECT queue, count(*)::int8 AS waiting FROM dead_letters WHERE status = 'waiting' GROUP BY queue")
-        var counts: [String: Int] = [:]
+            """
+            SELECT queue, count(*) FILTER (WHERE status = 'waiting')::int8 AS waiting,
+                   coalesce(sum(replay_count), 0)::int8 AS replays
+              FROM dead_letters GROUP BY queue
+            """)
+        var counts: [String: DeadLetterCounts] = [:]
         for row in rows {
-            counts[try row.decode(String.self, "queue")] = try row.decode(Int.self, "waiting")
+            counts[try row.decode(String.self, "queue")] = DeadLetterCounts(
+                waiting: try row.decode(Int.self, "waiting"), replays: try row.decode(Int.self, "replays"))
         }
         return counts
     }

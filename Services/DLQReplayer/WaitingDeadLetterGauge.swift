@@ -1,8 +1,9 @@
 import Logging
 import ServiceLifecycle
 
-/// Counts waiting dead letters per queue every ``interval`` and reports them as
-/// `conveyor_dead_letters_waiting`; queues with none report 0. A failed count is logged and
+/// Counts waiting dead letters and replays done per queue every ``interval`` and reports them
+/// as `conveyor_dead_letters_waiting` and `conveyor_dead_letter_replays` (replays run from the
+/// CLI, a separate process, so they are read back from the table); queues with none report 0. A failed count is logged and
 /// tried again at the next tick.
 struct WaitingDeadLetterGauge: Service {
     let store: DeadLetterStore
@@ -19,7 +20,7 @@ struct WaitingDeadLetterGauge: Service {
                 let counts = try await store.waitingCounts()
                 reported.formUnion(counts.keys)
                 for queue in reported {
-                    metrics.waiting(queue: queue, count: counts[queue] ?? 0)
+                    metrics.counts(queue: queue, counts[queue] ?? DeadLetterCounts(waiting: 0, replays: 0))
                 }
             } catch {
                 logger.warning("could not count waiting dead letters", metadata: ["error": "\(error)"])

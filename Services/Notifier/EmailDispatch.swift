@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Mail
+import Metrics
 import Messaging
 import Orders
 import Storage
@@ -26,6 +27,7 @@ struct EmailDispatch: Sendable {
     enum Result: Equatable, Sendable {
         case sent
         case alreadySent
+        case alreadyFailed
         case rejected(String)
         case noRecipient
         /// SMTP could not take it now (unreachable, timeout, 4xx); the attempt is recorded.
@@ -43,9 +45,11 @@ struct EmailDispatch: Sendable {
             return .malformed(detail: "notifier handles order.processed, order.failed and order.cancelled, not \(event.type)")
         }
         var logger = logger
-        logger[metadataKey: "orderId"] = "\(event.data.orderId)"
-        logger[metadataKey: "eventId"] = "\(event.id)"
-        if let traceparent = event.traceparent { logger[metadataKey: "traceparent"] = "\(traceparent)" }
+        logger[metadataKey: "orderId"] = "\(event.data.orderId.uuidString.lowercased())"
+        logger[metadataKey: "eventId"] = "\(event.id.uuidString.lowercased())"
+        if let trace = event.traceparent.flatMap(TraceContext.init(traceparent:)) {
+            logger[metadataKey: "traceId"] = "\(trace.traceID)"
+        }
         do {
             let result = try await dispatch(event, logger: logger)
             if case .deferred(let error) = result {
@@ -53,6 +57,12 @@ struct EmailDispatch: Sendable {
                 return .dependencyUnavailable(detail: error)
             }
             logger.info("notification handled", metadata: ["result": "\(result)"])
+            switch result {
+            case .sent: Self.notifications(status: "sent").increment()
+            case .rejected, .noRecipient: Self.notifications(status: "failed").increment()
+            case .alreadySent, .alreadyFailed: return .duplicate
+            case .deferred: break
+            }
             return .done
         } catch let error as PostgresError where error.isUnavailable || error.isConnectionFailure || error.kind == .acquireTimeout {
             logger.warning("database unavailable; holding the message", metadata: ["error": "\(error)"])
@@ -63,6 +73,12 @@ struct EmailDispatch: Sendable {
             logger.error("notification failed", metadata: ["error": "\(error)"])
             return .retry(reason: "notification-error", detail: "\(error)")
         }
+    }
+
+    /// `conveyor_notifications_total{channel, status}`: e-mails sent, and e-mails given up
+    /// (a permanent rejection, or no recipient), each counted once.
+    static func notifications(status: String) -> Counter {
+        Counter(label: "conveyor_notifications_total", dimensions: [("channel", channel), ("status", status)])
     }
 
     func dispatch(_ event: OrderEvent, logger: Logger) async throws -> Result {
@@ -79,7 +95,7 @@ struct EmailDispatch: Sendable {
                 "SELECT status FROM notifications WHERE event_id = $1 AND channel = $2 FOR UPDATE", [event.id, Self.channel])
             switch try row.first?.decode(String.self, "status") {
             case "sent"?: return .alreadySent
-            case "failed"?: return .rejected("recorded as failed before")
+            case "failed"?: return .alreadyFailed
             default: break
             }
             guard let recipient else {

@@ -16,6 +16,9 @@ enum OrderProcessor {
         let workflow = OrderWorkflow(
             pool: connections.pool, payments: configuration.payments, failureInjection: configuration.failureInjection,
             service: identity.service, actor: identity.actor, inboxRetention: configuration.inboxRetention, logger: logger)
+        for reason in OrderWorkflow.FailureReason.allCases {
+            _ = OrderWorkflow.failures(reason: reason.rawValue)  // the series exist from the start, at 0
+        }
         let worker = QueueWorker(
             service: configuration.settings, consumer: configuration.consumer, routingKeys: routingKeys,
             publisher: connections.publisher, handler: workflow.handle)

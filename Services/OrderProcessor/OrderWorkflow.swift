@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Messaging
+import Metrics
 import Orders
 import Outbox
 import Storage
@@ -29,6 +30,17 @@ struct OrderWorkflow: Sendable {
         case duplicate
     }
 
+    /// Why an order ends `FAILED` (business failures, not technical ones): its `failureReason`.
+    enum FailureReason: String, CaseIterable {
+        case outOfStock = "out_of_stock"
+        case paymentDeclined = "payment_declined"
+    }
+
+    /// `conveyor_orders_failed_total{reason}`: orders that ended `FAILED`, counted after commit.
+    static func failures(reason: String) -> Counter {
+        Counter(label: "conveyor_orders_failed_total", dimensions: [("reason", reason)])
+    }
+
     /// The handler the consumer pipeline runs for each delivery.
     func handle(_ delivery: Delivery) async -> HandlerOutcome {
         let event: OrderEvent
@@ -41,13 +53,18 @@ struct OrderWorkflow: Sendable {
             return .malformed(detail: "order-processor handles order.created, not \(event.type)")
         }
         var logger = logger
-        logger[metadataKey: "orderId"] = "\(event.data.orderId)"
-        logger[metadataKey: "eventId"] = "\(event.id)"
-        if let traceparent = event.traceparent { logger[metadataKey: "traceparent"] = "\(traceparent)" }
+        logger[metadataKey: "orderId"] = "\(event.data.orderId.uuidString.lowercased())"
+        logger[metadataKey: "eventId"] = "\(event.id.uuidString.lowercased())"
+        if let trace = event.traceparent.flatMap(TraceContext.init(traceparent:)) {
+            logger[metadataKey: "traceId"] = "\(trace.traceID)"
+        }
         do {
             let result = try await process(event)
             logger.info("order handled", metadata: ["result": "\(result)", "attempt": "\(delivery.attempt)"])
-            return .done
+            if case .failed(let reason) = result {
+                Self.failures(reason: reason).increment()
+            }
+            return result == .duplicate ? .duplicate : .done
         } catch let error as OrderProcessingError {
             logger.warning("order processing failed", metadata: ["error": "\(error)", "attempt": "\(delivery.attempt)"])
             return .retry(reason: error.reason, detail: error.description)
@@ -96,7 +113,7 @@ struct OrderWorkflow: Sendable {
             // be filled fails here, holding nothing.
             let available = try await stock(of: items, in: transaction, locking: false)
             if let shortage = shortage(of: items, in: available) {
-                return try await fail(event, reason: "out_of_stock", detail: shortage, in: transaction)
+                return try await fail(event, reason: FailureReason.outOfStock.rawValue, detail: shortage, in: transaction)
             }
 
             // The rest of the workflow under a savepoint, undone if the stock is gone by the
@@ -126,7 +143,7 @@ struct OrderWorkflow: Sendable {
                 // The stock was never taken: releasing the reservation is recording it.
                 try await transaction.execute("UPDATE reservations SET status = 'released' WHERE order_id = $1", [orderID])
                 try await record(orderID, from: .processing, to: .processing, step: "inventory_released", detail: [:], in: transaction)
-                return try await fail(event, reason: "payment_declined", detail: reason, in: transaction)
+                return try await fail(event, reason: FailureReason.paymentDeclined.rawValue, detail: reason, in: transaction)
             case .captured(let reference):
                 try await transaction.execute(
                     """
@@ -151,7 +168,7 @@ struct OrderWorkflow: Sendable {
             let locked = try await stock(of: items, in: transaction, locking: true)
             if let shortage = shortage(of: items, in: locked) {
                 try await transaction.execute("ROLLBACK TO SAVEPOINT fulfilment")
-                return try await fail(event, reason: "out_of_stock", detail: shortage, in: transaction)
+                return try await fail(event, reason: FailureReason.outOfStock.rawValue, detail: shortage, in: transaction)
             }
             try await transaction.execute(
                 """

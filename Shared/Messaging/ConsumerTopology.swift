@@ -50,7 +50,12 @@ public struct ConsumerTopology: Sendable, Hashable {
 
     /// The queue of retry tier `tier`.
     public func retryQueue(tier: Int) -> String {
-        "\(consumer).retry.\(Self.label(for: retryPolicy.delays[tier]))"
+        "\(consumer).retry.\(retryTierLabel(tier))"
+    }
+
+    /// The delay of retry tier `tier` as its queue name spells it: `1s`, `5s`, `2m`.
+    public func retryTierLabel(_ tier: Int) -> String {
+        Self.label(for: retryPolicy.delays[tier])
     }
 
     /// All the declarations, in dependency order.

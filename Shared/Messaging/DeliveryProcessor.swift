@@ -1,4 +1,5 @@
 import ConveyorRuntime
+import Foundation
 import Logging
 import Metrics
 import ServiceLifecycle
@@ -54,7 +55,8 @@ public final class DeliveryProcessor: Service, Sendable {
         var logger = logger
         logger[metadataKey: "queue"] = "\(consumer.queue)"
         self.logger = logger
-        metrics = ProcessorMetrics(queue: consumer.queue, factory: metricsFactory)
+        metrics = ProcessorMetrics(
+            queue: consumer.queue, tiers: topology.retryPolicy.delays.indices.map(topology.retryTierLabel), factory: metricsFactory)
     }
 
     public func run() async throws {
@@ -116,8 +118,22 @@ public final class DeliveryProcessor: Service, Sendable {
         defer {
             if pausedIntake { gate.resume() }
         }
+        // Lag of first deliveries only: a retried or replayed copy keeps its original
+        // timestamp, and its deliberate wait is not lag.
+        if delivery.attempt == 1, delivery.message.headers[ConveyorHeader.replayCount] == nil,
+            let timestamp = delivery.message.timestamp
+        {
+            metrics.lag.recordSeconds(max(0, Date().timeIntervalSince(timestamp)))
+        }
         while true {
+            let started = ContinuousClock.now
             let outcome = await handler(delivery)
+            metrics.handling.record(duration: ContinuousClock.now - started)
+            if outcome == .duplicate {
+                metrics.duplicate.increment()
+                await delivery.ack()
+                return
+            }
             let plan = topology.retryPolicy.plan(for: outcome, attempt: delivery.attempt)
             guard case .awaitDependency(let detail) = plan else {
                 if pausedIntake {
@@ -160,7 +176,7 @@ public final class DeliveryProcessor: Service, Sendable {
             metadata["retry_queue"] = "\(queue)"
             let copy = delivery.failureCopy(attempt: nextAttempt, reason: reason, detail: detail)
             if await republish(copy, of: delivery, exchange: "", routingKey: queue, metadata: metadata) {
-                metrics.retried.increment()
+                metrics.retried(tier: topology.retryTierLabel(tier))
                 logger.warning("Message failed; retrying later", metadata: metadata)
             }
         case .deadLetter(let reason, let detail):
@@ -171,7 +187,7 @@ public final class DeliveryProcessor: Service, Sendable {
                 copy, of: delivery, exchange: topology.deadLetterExchange, routingKey: topology.deadLetterQueue,
                 metadata: metadata
             ) {
-                metrics.deadLettered.increment()
+                metrics.deadLettered(reason: reason)
                 logger.error("Message dead-lettered", metadata: metadata)
             }
         case .awaitDependency:

@@ -1,7 +1,10 @@
 /// What a message handler reports about one delivery.
 public enum HandlerOutcome: Sendable, Hashable {
-    /// Handled (or recognised as a duplicate): acknowledge it.
+    /// Handled: acknowledge it.
     case done
+    /// Handled before (a redelivered or replayed copy the handler recognised and skipped):
+    /// acknowledge it, counted apart from ``done``.
+    case duplicate
     /// A failure worth retrying later: the message goes to the next retry tier, or to the
     /// dead-letter queue after the last attempt.
     case retry(reason: String, detail: String)

@@ -12,9 +12,15 @@
 /// | `conveyor_amqp_publish_timeouts_total` | counter: publishes that timed out | — |
 /// | `conveyor_amqp_delivered_total` | counter: deliveries received | queue |
 /// | `conveyor_messages_processed_total` | counter: handler outcomes | queue, outcome |
+/// | `conveyor_messages_retried_total` | counter: messages sent to a retry tier | queue, tier |
+/// | `conveyor_messages_dead_lettered_total` | counter: messages sent to the DLQ | queue, reason |
+/// | `conveyor_message_handling_seconds` | histogram: time in the handler, per attempt | queue |
+/// | `conveyor_message_lag_seconds` | histogram: delivery time minus the message's timestamp (1 s resolution) | queue |
 ///
 /// `role` is `publisher` or `consumer`; `queue` is the consumed queue (empty for publishers);
-/// `outcome` is `done`, `retry`, `dead_letter` or `dependency_unavailable`.
+/// `outcome` is `done`, `duplicate`, `retry`, `dead_letter` or `dependency_unavailable`;
+/// `tier` is the retry queue's delay (`1s`, `5s`, …); `reason` is the failure reason the
+/// handler gave (a fixed set per service, e.g. `injected-failure`, `malformed`).
 enum MetricNames {
     static let connected = "conveyor_amqp_connected"
     static let reconnects = "conveyor_amqp_reconnects_total"
@@ -25,8 +31,14 @@ enum MetricNames {
     static let publishTimeouts = "conveyor_amqp_publish_timeouts_total"
     static let delivered = "conveyor_amqp_delivered_total"
     static let processed = "conveyor_messages_processed_total"
+    static let retried = "conveyor_messages_retried_total"
+    static let deadLettered = "conveyor_messages_dead_lettered_total"
+    static let handling = "conveyor_message_handling_seconds"
+    static let lag = "conveyor_message_lag_seconds"
 
     static let role = "role"
     static let queue = "queue"
     static let outcome = "outcome"
+    static let tier = "tier"
+    static let reason = "reason"
 }

@@ -1,13 +1,18 @@
 import Metrics
 
-/// Outcome counters of a ``DeliveryProcessor``.
+/// What a ``DeliveryProcessor`` measures for its queue (names in ``MetricNames``).
 struct ProcessorMetrics: Sendable {
+    let queue: String
     let done: Counter
+    let duplicate: Counter
     let retried: Counter
     let deadLettered: Counter
     let dependencyUnavailable: Counter
+    let handling: Metrics.Timer
+    let lag: Metrics.Timer
+    let factory: any MetricsFactory
 
-    init(queue: String, factory: any MetricsFactory) {
+    init(queue: String, tiers: [String], factory: any MetricsFactory) {
         func counter(_ outcome: String) -> Counter {
             Counter(
                 label: MetricNames.processed,
@@ -15,9 +20,34 @@ struct ProcessorMetrics: Sendable {
                 factory: factory
             )
         }
+        self.queue = queue
+        self.factory = factory
         done = counter("done")
+        duplicate = counter("duplicate")
         retried = counter("retry")
         deadLettered = counter("dead_letter")
         dependencyUnavailable = counter("dependency_unavailable")
+        handling = Metrics.Timer(label: MetricNames.handling, dimensions: [(MetricNames.queue, queue)], factory: factory)
+        lag = Metrics.Timer(label: MetricNames.lag, dimensions: [(MetricNames.queue, queue)], factory: factory)
+        // Series that exist from the start, so their first increment shows in rate() and increase().
+        for tier in tiers {
+            _ = Counter(label: MetricNames.retried, dimensions: [(MetricNames.queue, queue), (MetricNames.tier, tier)], factory: factory)
+        }
+        _ = Counter(
+            label: MetricNames.deadLettered, dimensions: [(MetricNames.queue, queue), (MetricNames.reason, RetryPolicy.malformedReason)],
+            factory: factory)
+    }
+
+    func retried(tier: String) {
+        retried.increment()
+        Counter(label: MetricNames.retried, dimensions: [(MetricNames.queue, queue), (MetricNames.tier, tier)], factory: factory)
+            .increment()
+    }
+
+    func deadLettered(reason: String) {
+        deadLettered.increment()
+        Counter(
+            label: MetricNames.deadLettered, dimensions: [(MetricNames.queue, queue), (MetricNames.reason, reason)], factory: factory
+        ).increment()
     }
 }

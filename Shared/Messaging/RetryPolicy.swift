@@ -31,7 +31,7 @@ public struct RetryPolicy: Sendable, Hashable {
     public func plan(for outcome: HandlerOutcome, attempt: Int) -> SettlementPlan {
         let attempt = max(1, attempt)
         switch outcome {
-        case .done:
+        case .done, .duplicate:
             return .acknowledge
         case .retry(let reason, let detail):
             guard attempt < maxAttempts else {

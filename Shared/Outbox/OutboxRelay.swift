@@ -25,16 +25,20 @@ public final class OutboxRelay: Service, Sendable {
         public var retention: Duration
         /// How often published rows older than the retention are deleted. Default 5 min.
         public var cleanupInterval: Duration
+        /// How often the backlog (unpublished rows, age of the oldest) is measured. Default 10 s.
+        public var backlogInterval: Duration
 
         public init(
             batchSize: Int = 200, pollInterval: Duration = .seconds(1), retention: Duration = .seconds(86_400),
-            cleanupInterval: Duration = .seconds(300)
+            cleanupInterval: Duration = .seconds(300), backlogInterval: Duration = .seconds(10)
         ) {
             precondition(batchSize > 0 && pollInterval > .zero && retention >= .zero && cleanupInterval > .zero)
+            precondition(backlogInterval > .zero)
             self.batchSize = batchSize
             self.pollInterval = pollInterval
             self.retention = retention
             self.cleanupInterval = cleanupInterval
+            self.backlogInterval = backlogInterval
         }
     }
 
@@ -68,6 +72,7 @@ public final class OutboxRelay: Service, Sendable {
             }
             group.addTask { await self.relayUntilShutdown() }
             group.addTask { await self.cleanUpUntilShutdown() }
+            group.addTask { await self.measureBacklogUntilShutdown() }
             // Both loops end at graceful shutdown; then the listener can stop too.
             try? await gracefulShutdown()
             group.cancelAll()
@@ -162,6 +167,27 @@ public final class OutboxRelay: Service, Sendable {
                 results.append(result)
             }
             return results
+        }
+    }
+
+    /// Reports the unpublished rows and the age of the oldest: the backlog a broker outage or
+    /// a stuck relay leaves, whichever replica's relay is behind.
+    private func measureBacklogUntilShutdown() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                let rows = try await pool.query(
+                    """
+                    SELECT count(*)::int8 AS rows,
+                           coalesce(extract(epoch FROM now() - min(created_at)), 0)::float8 AS age
+                      FROM outbox WHERE published_at IS NULL
+                    """)
+                if let row = rows.first {
+                    metrics.recordBacklog(rows: try row.decode(Int.self, "rows"), oldestAge: try row.decode(Double.self, "age"))
+                }
+            } catch {
+                logger.debug("could not measure the outbox backlog", metadata: ["error": "\(error)"])
+            }
+            try? await Task.sleep(for: options.backlogInterval)
         }
     }
 

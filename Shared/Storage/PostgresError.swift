@@ -5,7 +5,7 @@
 /// properties to decide what to do rather than matching messages.
 public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong, broadly.
-    public enum Kind: String, Sendable, Equatable {
+    public enum Kind: String, Sendable, Equatable, CaseIterable {
         /// A connection could not be made, or broke while in use.
         case connectionFailed
         /// The server answered with an error (see ``PostgresError/sqlState``).

@@ -31,7 +31,7 @@ public final class PostgresPool: PostgresQuerying, Service, Sendable {
     public init(configuration: Configuration, logger: Logger, metricsFactory: any MetricsFactory = MetricsSystem.factory) {
         self.configuration = configuration
         self.logger = logger
-        self.metrics = PostgresPoolMetrics(factory: metricsFactory)
+        self.metrics = PostgresPoolMetrics(maxConnections: configuration.maxConnections, factory: metricsFactory)
         self.connections = PoolConnections(configuration: configuration, logger: logger, metrics: metrics)
     }
 

@@ -4,6 +4,8 @@ import Metrics
 struct PostgresPoolMetrics: Sendable {
     /// Gauge: connections lent out right now.
     static let connectionsInUseName = "conveyor_db_pool_connections_in_use"
+    /// Gauge: the pool's size (`maxConnections`).
+    static let connectionsMaxName = "conveyor_db_pool_connections_max"
     /// Gauge: connections open (idle or in use).
     static let connectionsOpenName = "conveyor_db_pool_connections_open"
     /// Timer: how long calls waited for a connection.
@@ -22,13 +24,18 @@ struct PostgresPoolMetrics: Sendable {
     let transactionRetries: Counter
     private let factory: any MetricsFactory
 
-    init(factory: any MetricsFactory) {
+    init(maxConnections: Int, factory: any MetricsFactory) {
         self.factory = factory
+        Gauge(label: Self.connectionsMaxName, factory: factory).record(maxConnections)
         connectionsInUse = Gauge(label: Self.connectionsInUseName, factory: factory)
         connectionsOpen = Gauge(label: Self.connectionsOpenName, factory: factory)
         wait = Metrics.Timer(label: Self.waitName, factory: factory)
         unavailable = Gauge(label: Self.unavailableName, factory: factory)
         transactionRetries = Counter(label: Self.transactionRetriesName, factory: factory)
+        // Every kind from the start, so the first error of a kind shows in rate() and increase().
+        for kind in PostgresError.Kind.allCases.map(\.rawValue) + ["other"] {
+            _ = Counter(label: Self.errorsName, dimensions: [("kind", kind)], factory: factory)
+        }
     }
 
     /// Counts `error` under its kind.
