@@ -106,6 +106,8 @@ compose_enabled() {
 }
 
 # Build first: a compile error needs no servers, and none sit idle during the build.
+step "deploy/observability/check.sh (Prometheus configuration, alert rule tests, dashboard)"
+run "$ROOT/deploy/observability/check.sh"
 build
 servers_started=1
 start_servers

@@ -4,8 +4,10 @@ ports only (the API, RabbitMQ's management API, the mail UI's API), plus docker-
 itself for scaling, killing the broker and running the dlq-replayer CLI.
 
 Environment (test.sh sets it): CONVEYOR_COMPOSE_API_URL, CONVEYOR_COMPOSE_MANAGEMENT_URL,
-CONVEYOR_COMPOSE_MAIL_URL, CONVEYOR_COMPOSE_ENV_FILE (for the admin password) and
-CONVEYOR_COMPOSE_COMMAND (the docker-compose command line with its -f and -p options).
+CONVEYOR_COMPOSE_MAIL_URL, CONVEYOR_COMPOSE_PROMETHEUS_URL, CONVEYOR_COMPOSE_ENV_FILE (for
+the admin password), CONVEYOR_COMPOSE_COMMAND (the docker-compose command line with its -f
+and -p options) and CONVEYOR_COMPOSE_DASHBOARD_METRICS (the metric names the dashboard and
+the alert rules use, from deploy/observability/check.sh --list-metrics).
 
 Every wait is bounded; the first failed check stops the run with exit status 1.
 Needs python3 only.
@@ -20,12 +22,15 @@ import sys
 import threading
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 
 API = os.environ["CONVEYOR_COMPOSE_API_URL"]
 MANAGEMENT = os.environ["CONVEYOR_COMPOSE_MANAGEMENT_URL"]
 MAIL = os.environ["CONVEYOR_COMPOSE_MAIL_URL"]
+PROMETHEUS = os.environ["CONVEYOR_COMPOSE_PROMETHEUS_URL"]
+DASHBOARD_METRICS = os.environ["CONVEYOR_COMPOSE_DASHBOARD_METRICS"].split()
 COMPOSE = shlex.split(os.environ["CONVEYOR_COMPOSE_COMMAND"])
 RUN = uuid.uuid4().hex[:8]
 
@@ -92,6 +97,16 @@ def eventually(what, condition, timeout, interval=1.0):
             last_error = error
         time.sleep(interval)
     raise Failure(f"timed out after {timeout} s waiting for {what}" + (f" (last error: {last_error})" if last_error else ""))
+
+
+def prometheus(expression):
+    """The value of an instant query that returns one series (0 when it returns none)."""
+    query = urllib.parse.urlencode({"query": expression})
+    status, document = request("GET", f"{PROMETHEUS}/api/v1/query?{query}")
+    check(status == 200 and document["status"] == "success", f"Prometheus query {expression} answered {status}: {document}")
+    result = document["data"]["result"]
+    check(len(result) <= 1, f"Prometheus query {expression} returned {len(result)} series")
+    return float(result[0]["value"][1]) if result else 0.0
 
 
 def compose(*arguments, timeout=300, check_status=True):
@@ -183,6 +198,13 @@ def scaled_processors():
     replicas = processors_in(orders)
     check(len(replicas) == 3, f"orders were processed by {len(replicas)} replicas, not 3: {sorted(replicas)}")
     log(f"90 orders PROCESSED once each, by all 3 replicas: {sorted(replicas)}")
+    eventually(
+        "Prometheus to scrape 3 order-processor replicas",
+        lambda: prometheus('count(up{job="order-processor"} == 1)') == 3,
+        60,
+        interval=2,
+    )
+    log("Prometheus scrapes all 3 order-processor replicas")
 
 
 def broker_outage():
@@ -237,6 +259,15 @@ def dead_letter_and_replay():
     rows = json.loads(listed.stdout)
     check(len(rows) == 1, f"dlq-replayer list shows {len(rows)} dead letters of the order")
     log(f"dead-lettered after 5 attempts, listed by dlq-replayer (reason {entry['reason']})")
+    # Before the processor is replaced, Prometheus must have scraped what it did.
+    eventually(
+        "Prometheus to see the retries and the dead letter",
+        lambda: prometheus('sum(conveyor_messages_dead_lettered_total{reason="injected-failure"})') >= 1
+        and prometheus('sum(conveyor_messages_retried_total{queue="order-processor.work"})') >= 4,
+        60,
+        interval=2,
+    )
+    log("Prometheus shows the 4 retries and the dead letter")
 
     log("turning failure injection off and replaying with docker-compose run --rm dlq-replayer")
     environment = dict(os.environ, CONVEYOR_FAILURE_INJECTION="false")
@@ -251,10 +282,54 @@ def dead_letter_and_replay():
     log("the replayed order is PROCESSED and e-mailed")
 
 
+def observability():
+    """Prometheus scrapes every service and the broker, sees what the scenario did, and has
+    every metric the dashboard and the alert rules query."""
+    jobs = ["api-gateway", "order-processor", "notifier", "dlq-replayer", "rabbitmq", "rabbitmq-queues"]
+
+    def all_up():
+        return all(prometheus(f'min(up{{job="{job}"}})') == 1 for job in jobs)
+
+    eventually("every Prometheus target to be up", all_up, 90, interval=2)
+    log("Prometheus scrapes every job: " + ", ".join(jobs))
+
+    # Containers replaced during the run keep their last samples: read counters over the run.
+    window = "[30m]"
+    moved = {
+        "orders accepted (POST /orders 201)": f'sum(max_over_time(conveyor_http_requests_total{{route="/orders",method="POST",status="201"}}{window}))',
+        "messages received by order-processor": f'sum(max_over_time(conveyor_amqp_delivered_total{{queue="order-processor.work"}}{window}))',
+        "retries": f'sum(max_over_time(conveyor_messages_retried_total{{queue="order-processor.work"}}{window}))',
+        "dead letters": f'sum(max_over_time(conveyor_messages_dead_lettered_total{{reason="injected-failure"}}{window}))',
+        "dead letters recorded": f'sum(max_over_time(conveyor_dead_letters_recorded_total{{queue="order-processor.dlq"}}{window}))',
+        "replays": f'max(max_over_time(conveyor_dead_letter_replays{{queue="order-processor.dlq"}}{window}))',
+        "e-mails sent": f'sum(max_over_time(conveyor_notifications_total{{status="sent"}}{window}))',
+    }
+    minimum = {"orders accepted (POST /orders 201)": 246, "messages received by order-processor": 246, "retries": 4,
+               "dead letters": 1, "dead letters recorded": 1, "replays": 1, "e-mails sent": 246}
+    values = {}
+
+    def counters_moved():
+        values.update({name: prometheus(expression) for name, expression in moved.items()})
+        return all(values[name] >= minimum[name] for name in moved)
+
+    try:
+        eventually("the counters to show the run", counters_moved, 60, interval=3)
+    except Failure:
+        raise Failure(f"counters in Prometheus {values}, expected at least {minimum}")
+    log("counters moved: " + ", ".join(f"{name} {value:.0f}" for name, value in values.items()))
+
+    status, document = request("GET", f"{PROMETHEUS}/api/v1/label/__name__/values")
+    check(status == 200, f"Prometheus metric names answered {status}")
+    known = set(document["data"])
+    missing = sorted(set(DASHBOARD_METRICS) - known)
+    check(not missing, f"the dashboard or the alert rules use metrics Prometheus does not have: {missing}")
+    log(f"all {len(DASHBOARD_METRICS)} metrics the dashboard and the alert rules use exist")
+
+
 def main():
     started = time.monotonic()
     try:
-        for step in (happy_path, scaled_processors, broker_outage, dead_letter_and_replay):
+        for step in (happy_path, scaled_processors, broker_outage, dead_letter_and_replay, observability):
             step_started = time.monotonic()
             step()
             log(f"{step.__name__} passed in {time.monotonic() - step_started:.0f} s")

@@ -4,19 +4,22 @@
 #   1. starts Docker Engine if it is not running, and builds the local base images once
 #      (debootstrap; kept by the engine between runs);
 #   2. builds the services on the host (release) and packages them in the runtime image;
-#   3. docker-compose -f docker-compose.yml -f deploy/compose/offline.yml up -d, and waits
+#   3. docker-compose -f docker-compose.yml -f deploy/compose/offline.yml up -d, with the
+#      observability profile's Prometheus (not Grafana: it has no offline image), and waits
 #      for every healthcheck;
 #   4. runs scenario.py through the published ports: orders processed and e-mailed;
 #      order-processor scaled to 3, all consuming, nothing processed twice; rabbitmq killed
 #      in the middle of a stream of orders and started again, every accepted order
 #      processed exactly once; a FAIL-ME order dead-lettered and replayed with
-#      `docker-compose run --rm dlq-replayer`;
+#      `docker-compose run --rm dlq-replayer`; Prometheus scrapes every replica, and every
+#      metric the dashboard and the alert rules use exists;
 #   5. tears everything down: no containers, networks or volumes are left (and an engine
 #      it started is stopped again).
 #
 # Its own project name, ports and credentials, so it never touches a stack of yours.
 # Settings: CONVEYOR_COMPOSE_PROJECT (conveyor-test), CONVEYOR_COMPOSE_API_PORT (18080),
 # CONVEYOR_COMPOSE_MANAGEMENT_PORT (18672), CONVEYOR_COMPOSE_MAIL_UI_PORT (18025),
+# CONVEYOR_COMPOSE_PROMETHEUS_PORT (18090),
 # CONVEYOR_COMPOSE_KEEP=1 leaves the stack running for a look afterwards.
 set -euo pipefail
 
@@ -28,6 +31,7 @@ PROJECT=${CONVEYOR_COMPOSE_PROJECT:-conveyor-test}
 API_PORT=${CONVEYOR_COMPOSE_API_PORT:-18080}
 MANAGEMENT_PORT=${CONVEYOR_COMPOSE_MANAGEMENT_PORT:-18672}
 MAIL_UI_PORT=${CONVEYOR_COMPOSE_MAIL_UI_PORT:-18025}
+PROMETHEUS_PORT=${CONVEYOR_COMPOSE_PROMETHEUS_PORT:-18090}
 BASE_IMAGE=conveyor-offline/debian:bookworm
 SERVICES=(api-gateway order-processor notifier dlq-replayer)
 HEALTH_TIMEOUT=300
@@ -37,7 +41,9 @@ say() { printf '\n==> compose test: %s\n' "$*" >&2; }
 die() { printf 'compose test: %s\n' "$*" >&2; exit 1; }
 
 COMPOSE=(docker-compose --project-name "$PROJECT" --project-directory "$ROOT" --env-file "$STATE/test.env"
-    -f "$ROOT/docker-compose.yml" -f "$HERE/offline.yml")
+    -f "$ROOT/docker-compose.yml" -f "$HERE/offline.yml" --profile observability)
+# Everything but Grafana, which cannot be had without a registry (offline.yml).
+stack_services() { compose config --services | grep -vx grafana; }
 compose() { "${COMPOSE[@]}" "$@"; }
 
 install_tools() {
@@ -95,10 +101,10 @@ build_base_image() {
 }
 
 build_infrastructure_images() {
-    say "building the RabbitMQ, PostgreSQL and mail sink images"
+    say "building the RabbitMQ, PostgreSQL, mail sink and Prometheus images"
     local name tag
     for name in rabbitmq:conveyor-offline/rabbitmq:3.10 postgres:conveyor-offline/postgres:15 \
-        mailpit:conveyor-offline/mail-sink:latest; do
+        mailpit:conveyor-offline/mail-sink:latest prometheus:conveyor-offline/prometheus:2.42; do
         tag=${name#*:}
         docker build --quiet --file "$HERE/offline/${name%%:*}/Dockerfile" --tag "$tag" "$ROOT" >/dev/null ||
             die "building $tag failed"
@@ -120,7 +126,7 @@ build_services() {
         strip "$DIST/$service/$service"
     done
     say "packaging the services in the runtime image"
-    compose build >&2 || die "docker-compose build failed"
+    compose build "${SERVICES[@]}" >&2 || die "docker-compose build failed"
 }
 
 # Credentials of this run only (make-env.sh: one random password per user and role), and
@@ -128,7 +134,8 @@ build_services() {
 write_env_file() {
     "$HERE/make-env.sh" --force "$STATE/test.env" 2>/dev/null
     printf '%s\n' "CONVEYOR_API_PORT=$API_PORT" "CONVEYOR_MANAGEMENT_PORT=$MANAGEMENT_PORT" \
-        "CONVEYOR_MAIL_UI_PORT=$MAIL_UI_PORT" "CONVEYOR_RETRY_DELAYS=1s,1s,2s,2s" >>"$STATE/test.env"
+        "CONVEYOR_MAIL_UI_PORT=$MAIL_UI_PORT" "CONVEYOR_PROMETHEUS_PORT=$PROMETHEUS_PORT" \
+        "CONVEYOR_RETRY_DELAYS=1s,1s,2s,2s" >>"$STATE/test.env"
 }
 
 wait_healthy() {
@@ -190,9 +197,11 @@ main() {
     say "docker-compose config"
     compose config --quiet || die "docker-compose config rejected the files"
 
-    say "docker-compose up -d"
+    local services
+    mapfile -t services < <(stack_services)
+    say "docker-compose up -d ${services[*]}"
     started=$SECONDS
-    compose up -d >&2
+    compose up -d "${services[@]}" >&2
     wait_healthy
     say "every service healthy $((SECONDS - started)) s after up"
 
@@ -200,6 +209,8 @@ main() {
     CONVEYOR_COMPOSE_API_URL="http://127.0.0.1:$API_PORT" \
         CONVEYOR_COMPOSE_MANAGEMENT_URL="http://127.0.0.1:$MANAGEMENT_PORT" \
         CONVEYOR_COMPOSE_MAIL_URL="http://127.0.0.1:$MAIL_UI_PORT" \
+        CONVEYOR_COMPOSE_PROMETHEUS_URL="http://127.0.0.1:$PROMETHEUS_PORT" \
+        CONVEYOR_COMPOSE_DASHBOARD_METRICS="$("$ROOT/deploy/observability/check.sh" --list-metrics | tr '\n' ' ')" \
         CONVEYOR_COMPOSE_ENV_FILE="$STATE/test.env" \
         CONVEYOR_COMPOSE_COMMAND="$(printf '%q ' "${COMPOSE[@]}")" \
         timeout 900 python3 "$HERE/scenario.py"
