@@ -10,10 +10,13 @@ import Storage
 ///   until another process has applied them.
 /// - `DATABASE_STARTUP_TIMEOUT`: how long start-up waits for the database and its migrations
 ///   before giving up; default 2m.
+/// - `DATABASE_SCHEMA`: the schema holding Conveyor's tables, created by the migrations when
+///   missing; default `public`. Another schema lets several Conveyor systems share a database.
 public struct DatabaseSettings: Sendable {
     public var pool: PostgresPool.Configuration
     public var migration: PostgresConfiguration?
     public var startupTimeout: Duration
+    public var schema: String
 
     public init(reader: inout ConfigurationReader, applicationName: String) {
         let url = reader.url("DATABASE_URL", schemes: ["postgres", "postgresql"])
@@ -27,6 +30,22 @@ public struct DatabaseSettings: Sendable {
             migration = nil
         }
         startupTimeout = reader.duration("DATABASE_STARTUP_TIMEOUT", default: .seconds(120), range: .seconds(1)...(.seconds(3600)))
+        schema = reader.string("DATABASE_SCHEMA", default: "public")
+        if !Self.isPlainIdentifier(schema) {
+            reader.report(
+                "DATABASE_SCHEMA", expected: "a schema name of lower-case letters, digits and '_', starting with a letter or '_'",
+                found: schema)
+        } else if schema != "public" {
+            pool.connection.searchPath = [schema]
+            migration?.searchPath = [schema]
+        }
+    }
+
+    /// An identifier PostgreSQL takes as it is, unquoted, at most 63 bytes.
+    static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, name.utf8.count <= 63 else { return false }
+        let letter = { (byte: UInt8) in (0x61...0x7A).contains(byte) || byte == UInt8(ascii: "_") }
+        return letter(first) && name.utf8.allSatisfy { letter($0) || (0x30...0x39).contains($0) }
     }
 
     private static func parse(

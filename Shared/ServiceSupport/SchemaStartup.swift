@@ -57,7 +57,7 @@ public struct SchemaStartup: Sendable {
     private func apply(_ migrations: [PostgresMigration], as role: PostgresConfiguration) async throws -> [PostgresMigration] {
         let pool = PostgresPool(configuration: .init(connection: role, maxConnections: 1), logger: logger)
         do {
-            let applied = try await PostgresMigrator(migrations: migrations, logger: logger).migrate(on: pool)
+            let applied = try await PostgresMigrator(migrations: migrations, schema: settings.schema, logger: logger).migrate(on: pool)
             await pool.close()
             return applied
         } catch {
