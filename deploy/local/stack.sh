@@ -26,9 +26,9 @@ RABBITMQ_USERS=(conveyor-admin api-gateway order-processor notifier dlq-replayer
 POSTGRES_ROLES=(conveyor conveyor_api_gateway conveyor_order_processor conveyor_notifier conveyor_dlq_replayer)
 SERVICES=(api-gateway order-processor notifier dlq-replayer)
 SETTINGS=(
-    CONVEYOR_LOCAL_POSTGRES_PORT CONVEYOR_LOCAL_AMQP_PORT CONVEYOR_LOCAL_MANAGEMENT_PORT
-    CONVEYOR_LOCAL_PROMETHEUS_PORT CONVEYOR_LOCAL_DIST_PORT CONVEYOR_LOCAL_EPMD_PORT
-    CONVEYOR_LOCAL_NODENAME
+    CONVEYOR_LOCAL_POSTGRES_PORT CONVEYOR_LOCAL_AMQP_PORT CONVEYOR_LOCAL_AMQPS_PORT
+    CONVEYOR_LOCAL_MANAGEMENT_PORT CONVEYOR_LOCAL_PROMETHEUS_PORT CONVEYOR_LOCAL_DIST_PORT
+    CONVEYOR_LOCAL_EPMD_PORT CONVEYOR_LOCAL_NODENAME
 )
 # Settings of `run` (the services and the SMTP sink), remembered in .state/run/settings.env.
 RUN_SETTINGS=(
@@ -48,6 +48,7 @@ done
 unset file
 : "${CONVEYOR_LOCAL_POSTGRES_PORT:=5442}"
 : "${CONVEYOR_LOCAL_AMQP_PORT:=5682}"
+: "${CONVEYOR_LOCAL_AMQPS_PORT:=5683}"
 : "${CONVEYOR_LOCAL_MANAGEMENT_PORT:=15682}"
 : "${CONVEYOR_LOCAL_PROMETHEUS_PORT:=15702}"
 : "${CONVEYOR_LOCAL_DIST_PORT:=25682}"
@@ -67,6 +68,7 @@ unset file
 
 PG_PORT=$CONVEYOR_LOCAL_POSTGRES_PORT
 AMQP_PORT=$CONVEYOR_LOCAL_AMQP_PORT
+AMQPS_PORT=$CONVEYOR_LOCAL_AMQPS_PORT
 MANAGEMENT_PORT=$CONVEYOR_LOCAL_MANAGEMENT_PORT
 PROMETHEUS_PORT=$CONVEYOR_LOCAL_PROMETHEUS_PORT
 DIST_PORT=$CONVEYOR_LOCAL_DIST_PORT
@@ -125,6 +127,7 @@ Commands:
 Settings (environment variables; remembered from the last up):
   CONVEYOR_LOCAL_POSTGRES_PORT    PostgreSQL                 ($PG_PORT)
   CONVEYOR_LOCAL_AMQP_PORT        RabbitMQ AMQP              ($AMQP_PORT)
+  CONVEYOR_LOCAL_AMQPS_PORT       RabbitMQ AMQP over TLS     ($AMQPS_PORT)
   CONVEYOR_LOCAL_MANAGEMENT_PORT  RabbitMQ management UI     ($MANAGEMENT_PORT)
   CONVEYOR_LOCAL_PROMETHEUS_PORT  RabbitMQ Prometheus        ($PROMETHEUS_PORT)
   CONVEYOR_LOCAL_DIST_PORT        Erlang distribution        ($DIST_PORT)
@@ -194,8 +197,9 @@ run_as_prefix() {
 
 validate_settings() {
     local var port seen=" "
-    for var in CONVEYOR_LOCAL_POSTGRES_PORT CONVEYOR_LOCAL_AMQP_PORT CONVEYOR_LOCAL_MANAGEMENT_PORT \
-        CONVEYOR_LOCAL_PROMETHEUS_PORT CONVEYOR_LOCAL_DIST_PORT CONVEYOR_LOCAL_EPMD_PORT; do
+    for var in CONVEYOR_LOCAL_POSTGRES_PORT CONVEYOR_LOCAL_AMQP_PORT CONVEYOR_LOCAL_AMQPS_PORT \
+        CONVEYOR_LOCAL_MANAGEMENT_PORT CONVEYOR_LOCAL_PROMETHEUS_PORT CONVEYOR_LOCAL_DIST_PORT \
+        CONVEYOR_LOCAL_EPMD_PORT; do
         port=${!var}
         [[ $port =~ ^[0-9]+$ ]] && ((port > 0 && port < 65536)) || die "$var=$port is not a port number"
         [[ $seen != *" $port "* ]] || die "$var=$port: port used twice in the settings"
@@ -516,7 +520,33 @@ rmq_pid() {
 
 rmq_running() { rmq_pid >/dev/null; }
 
-rmq_answers() { port_open "$AMQP_PORT" && port_open "$MANAGEMENT_PORT" && port_open "$PROMETHEUS_PORT"; }
+rmq_answers() {
+    port_open "$AMQP_PORT" && port_open "$AMQPS_PORT" && port_open "$MANAGEMENT_PORT" && port_open "$PROMETHEUS_PORT"
+}
+
+# A private certificate authority and a server certificate for the TLS listener (made once;
+# valid for 127.0.0.1 and localhost), and a second, unrelated authority that clients must not
+# trust it with: the tests of amqps:// use both.
+rmq_tls_files() {
+    local dir=$RMQ_DIR/tls
+    [[ -s $dir/server.pem && -s $dir/other-ca.pem ]] && return 0
+    command -v openssl >/dev/null || die "openssl is missing (it makes the TLS listener's certificates)"
+    mkdir -p "$dir"
+    (
+        cd "$dir"
+        umask 077
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Conveyor local CA" \
+            -keyout ca.key -out ca.pem 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr 2>/dev/null
+        printf 'subjectAltName = IP:127.0.0.1, DNS:localhost\nextendedKeyUsage = serverAuth\n' >server.ext
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 3650 \
+            -extfile server.ext -out server.pem 2>/dev/null
+        openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -subj "/CN=Some other CA" \
+            -keyout other-ca.key -out other-ca.pem 2>/dev/null
+        chmod 644 ca.pem other-ca.pem server.pem
+        rm -f server.csr server.ext ca.srl
+    ) || die "could not make the TLS certificates in $dir"
+}
 
 # Checksum of what the definitions are rendered from: change either and they are re-applied.
 rmq_definitions_source_sum() {
@@ -539,12 +569,19 @@ rmq_prepare() {
     chmod 400 "$RMQ_DIR/home/.erlang.cookie"
     : >"$RMQ_DIR/rabbitmq-env.conf"
     cp "$DEPLOY_DIR/rabbitmq/enabled_plugins" "$RMQ_DIR/enabled_plugins"
+    rmq_tls_files
     {
         cat "$DEPLOY_DIR/rabbitmq/rabbitmq.conf"
         cat <<EOF
 
 ## deploy/local: listeners on $HOST only, this checkout's ports and definitions.
 listeners.tcp.default = $HOST:$AMQP_PORT
+listeners.ssl.default = $HOST:$AMQPS_PORT
+ssl_options.cacertfile = $RMQ_DIR/tls/ca.pem
+ssl_options.certfile = $RMQ_DIR/tls/server.pem
+ssl_options.keyfile = $RMQ_DIR/tls/server.key
+ssl_options.verify = verify_none
+ssl_options.fail_if_no_peer_cert = false
 management.tcp.ip = $HOST
 management.tcp.port = $MANAGEMENT_PORT
 prometheus.tcp.ip = $HOST
@@ -566,7 +603,7 @@ rmq_launch() {
         return 0
     fi
     local port
-    for port in "$AMQP_PORT" "$MANAGEMENT_PORT" "$PROMETHEUS_PORT" "$DIST_PORT"; do
+    for port in "$AMQP_PORT" "$AMQPS_PORT" "$MANAGEMENT_PORT" "$PROMETHEUS_PORT" "$DIST_PORT"; do
         ! port_open "$port" || die "port $port is already in use; see '${SELF##*/} help' for the port settings"
     done
     rmq_prepare
@@ -906,6 +943,12 @@ amqp_url() { # USER
         "$(urlencode "$(password_of RABBITMQ "$1")")" "$HOST" "$AMQP_PORT"
 }
 
+amqps_url() { # USER: the TLS listener, verified against the local CA. By name: rabbitmq-c checks
+    # the certificate against DNS names only, never IP addresses.
+    printf 'amqps://%s:%s@localhost:%s/conveyor?cacertfile=%s' "$(urlencode "$1")" \
+        "$(urlencode "$(password_of RABBITMQ "$1")")" "$AMQPS_PORT" "$(urlencode "$RMQ_DIR/tls/ca.pem")"
+}
+
 postgres_url() { # ROLE
     printf 'postgres://%s:%s@%s:%s/conveyor?sslmode=disable' "$(urlencode "$1")" \
         "$(urlencode "$(password_of POSTGRES "$1")")" "$HOST" "$PG_PORT"
@@ -1077,6 +1120,12 @@ cmd_env() {
     load_env_file
     export_line CONVEYOR_TEST_STACK "$SELF"
     export_line CONVEYOR_TEST_AMQP_URL "$(amqp_url conveyor-admin)"
+    rmq_setup_quiet
+    if [[ -n ${RMQ_DIR:-} ]]; then
+        export_line CONVEYOR_TEST_AMQPS_URL "$(amqps_url conveyor-admin)"
+        export_line CONVEYOR_TEST_TLS_CA "$RMQ_DIR/tls/ca.pem"
+        export_line CONVEYOR_TEST_TLS_OTHER_CA "$RMQ_DIR/tls/other-ca.pem"
+    fi
     export_line CONVEYOR_TEST_MANAGEMENT_URL "http://$HOST:$MANAGEMENT_PORT"
     export_line CONVEYOR_TEST_POSTGRES_URL "$(postgres_url conveyor)"
     for service in "${SERVICES[@]}"; do
