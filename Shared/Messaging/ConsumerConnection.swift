@@ -67,12 +67,20 @@ actor ConsumerConnection: DeliverySettler {
         guard let connection else {
             throw AMQPError.library(operation: "consume", message: "not connected")
         }
-        settlements.withLock { $0.accepting = true }
-        // Settlements still queued when serving ends belong to a connection that is going away:
-        // they answer false (the broker redelivers those messages).
+        let generation = generation
+        settlements.withLock { queue in
+            queue.accepting = true
+            queue.generation = generation
+        }
+        // Settlements still queued when serving ends belong to a connection that is going away
+        // (the broker redelivers those messages).
         defer { settleQueued(connection: nil) }
         while true {
-            if shouldStop() { return }
+            if shouldStop() {
+                // Stopping politely: what the application settled goes out first.
+                settleQueued(connection: connection)
+                return
+            }
             if let settleFailure { throw settleFailure }
             try drainInput(connection, into: buffer)
             try connection.sendHeartbeatIfDue()
@@ -91,28 +99,33 @@ actor ConsumerConnection: DeliverySettler {
         }
     }
 
-    /// Queues an ack or reject for the I/O loop and waits for it to be written; false when the
-    /// delivery came on an earlier connection, the connection is gone, or writing failed.
+    /// Queues an ack or reject for the I/O loop, which writes the queue in batches, and returns
+    /// without waiting for the write: true when queued, false when the delivery came on an
+    /// earlier connection or the connection is gone (the broker redelivers it). A write that
+    /// fails later breaks the connection, and the broker redelivers what it had not settled.
     nonisolated func settle(deliveryTag: UInt64, generation: UInt64, as settlement: DeliverySettlement) async -> Bool {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let queued = settlements.withLock { queue -> Bool? in
-                guard queue.accepting else { return nil }
-                queue.items.append(.init(deliveryTag: deliveryTag, generation: generation, settlement: settlement, continuation: continuation))
-                return queue.items.count == 1
-            }
-            switch queued {
-            case nil:
-                continuation.resume(returning: false)
-            case true?:
-                wake.signal()
-            case false?:
-                break
-            }
+        let queued = settlements.withLock { queue -> Bool? in
+            guard queue.accepting, queue.generation == generation else { return nil }
+            queue.items.append(.init(deliveryTag: deliveryTag, generation: generation, settlement: settlement))
+            return queue.items.count == 1
+        }
+        switch queued {
+        case nil:
+            logger.notice(
+                "Not settling a delivery of an earlier connection; the broker redelivers it",
+                metadata: ["queue": "\(queue)", "delivery_tag": "\(deliveryTag)", "generation": "\(generation)"])
+            return false
+        case true?:
+            wake.signal()
+            return true
+        case false?:
+            return true
         }
     }
 
     /// Writes the queued settlements on `connection` (or, with nil, stops accepting new ones and
-    /// answers false to those queued); returns how many there were.
+    /// drops those queued: their connection is going away, and the broker redelivers them);
+    /// returns how many there were.
     @discardableResult
     private func settleQueued(connection: AMQPConnection?) -> Int {
         let batch = settlements.withLock { queue in
@@ -120,20 +133,20 @@ actor ConsumerConnection: DeliverySettler {
             defer { queue.items.removeAll(keepingCapacity: true) }
             return queue.items
         }
-        for item in batch {
-            item.continuation.resume(returning: connection.map { settle(item, on: $0) } ?? false)
+        if let connection {
+            for item in batch where settleFailure == nil {
+                settle(item, on: connection)
+            }
+        } else if !batch.isEmpty {
+            logger.notice(
+                "Connection closing with unsent acknowledgements; the broker redelivers those messages",
+                metadata: ["queue": "\(queue)", "count": "\(batch.count)"])
         }
         return batch.count
     }
 
-    private func settle(_ item: QueuedSettlement, on connection: AMQPConnection) -> Bool {
-        guard item.generation == generation, settleFailure == nil else {
-            logger.notice(
-                "Not settling a delivery of an earlier connection; the broker redelivers it",
-                metadata: ["queue": "\(queue)", "delivery_tag": "\(item.deliveryTag)", "generation": "\(item.generation)"]
-            )
-            return false
-        }
+    private func settle(_ item: QueuedSettlement, on connection: AMQPConnection) {
+        guard item.generation == generation else { return }
         do {
             switch item.settlement {
             case .ack:
@@ -141,10 +154,8 @@ actor ConsumerConnection: DeliverySettler {
             case .reject(let requeue):
                 try connection.reject(deliveryTag: item.deliveryTag, requeue: requeue)
             }
-            return true
         } catch {
             settleFailure = error
-            return false
         }
     }
 

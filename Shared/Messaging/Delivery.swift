@@ -44,8 +44,9 @@ public struct Delivery: Sendable {
         RetryPolicy.attempt(of: message)
     }
 
-    /// Acknowledges the delivery. Returns false when its connection is gone (the broker will
-    /// redeliver it).
+    /// Acknowledges the delivery: queues the ack for its connection, which sends it with the next
+    /// batch, without waiting for the write. Returns false when its connection is gone (the
+    /// broker will redeliver it).
     @discardableResult
     public func ack() async -> Bool {
         await settler.settle(deliveryTag: deliveryTag, generation: generation, as: .ack)

@@ -46,6 +46,14 @@ final class DeliveryBuffer: Sendable {
 
     /// The next delivery; `nil` once finished or when the calling task is cancelled.
     func next() async -> Delivery? {
+        if Task.isCancelled { return nil }
+        // A kept delivery needs no continuation: the common case while deliveries arrive faster
+        // than they are handled.
+        let kept: Delivery?? = state.withLock { state in
+            if let item = state.popFirst() { return .some(item) }
+            return state.isFinished ? .some(nil) : .none
+        }
+        if case .some(let result) = kept { return result }
         let id = state.withLock { state in
             let id = state.nextWaiterID
             state.nextWaiterID += 1

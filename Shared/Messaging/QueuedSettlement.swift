@@ -3,5 +3,4 @@ struct QueuedSettlement {
     var deliveryTag: UInt64
     var generation: UInt64
     var settlement: DeliverySettlement
-    var continuation: CheckedContinuation<Bool, Never>
 }

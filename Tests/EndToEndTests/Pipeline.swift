@@ -43,6 +43,11 @@ final class Pipeline {
         let sink = try await SMTPSink.start()
         let pipeline = Pipeline(options: options, sink: sink, apiPort: try FreePort.next(), database: database)
         do {
+            // The local stack's database outlives test runs (and load tests): the demo skus the
+            // tests order must not run out.
+            if services.contains("api-gateway") {
+                try await pipeline.restockDemoCatalog()
+            }
             for service in services {
                 try await pipeline.start(service)
             }
@@ -51,6 +56,16 @@ final class Pipeline {
             await pipeline.stop()
             throw error
         }
+    }
+
+    /// Tops up the in-stock demo skus (SKU-1 … SKU-6) that fell below 1,000 units to 10,000.
+    /// Needs the schema, so the first run (nothing migrated yet) skips it.
+    func restockDemoCatalog() async throws {
+        let migrated = try await database.query("SELECT to_regclass('inventory') IS NOT NULL AS migrated")
+        guard try migrated.first?.decode(Bool.self, "migrated") == true else { return }
+        _ = try await database.execute(
+            "UPDATE inventory SET available = 10000 WHERE sku = ANY($1::text[]) AND available < 1000",
+            [PostgresArray((1...6).map { "SKU-\($0)" })])
     }
 
     func environment(for service: String) throws -> [String: String] {
