@@ -7,13 +7,7 @@ extension BrokerIntegrationTests {
         @Test func tenThousandConfirmedMessagesAreAllConsumedOnce() async throws {
             let configuration = try TestBroker.configuration()
             let name = TestBroker.uniqueName("bulk")
-            let exchange = "\(name).events"
-            let queue = "\(name).work"
-            let topology = Topology(
-                exchanges: [Topology.Exchange(name: exchange, kind: .direct)],
-                queues: [Topology.Queue(name: queue, kind: .quorum)],
-                bindings: [Topology.Binding(queue: queue, exchange: exchange, routingKey: "bulk")]
-            )
+            let (topology, exchange, queue) = TestBroker.workTopology(name, routingKey: "bulk")
             let count = 10_000
             try await TestBroker.withTopology(topology, configuration: configuration) {
                 let publisher = Publisher(

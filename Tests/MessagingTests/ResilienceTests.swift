@@ -8,14 +8,7 @@ import Testing
 extension BrokerIntegrationTests {
     @Suite struct ResilienceTests {
         func workTopology(_ name: String) -> (topology: Topology, exchange: String, queue: String) {
-            let exchange = "\(name).events"
-            let queue = "\(name).work"
-            let topology = Topology(
-                exchanges: [Topology.Exchange(name: exchange, kind: .direct)],
-                queues: [Topology.Queue(name: queue, kind: .quorum)],
-                bindings: [Topology.Binding(queue: queue, exchange: exchange, routingKey: "work")]
-            )
-            return (topology, exchange, queue)
+            TestBroker.workTopology(name, routingKey: "work")
         }
 
         @Test func aMessageHeldByAConsumerThatDiesIsRedelivered() async throws {

@@ -36,13 +36,7 @@ extension BrokerIntegrationTests {
             #expect(tls.tls != nil)
             let plain = try TestBroker.configuration()
             let name = TestBroker.uniqueName("tls")
-            let exchange = "\(name).events"
-            let queue = "\(name).work"
-            let topology = Topology(
-                exchanges: [Topology.Exchange(name: exchange, kind: .direct)],
-                queues: [Topology.Queue(name: queue, kind: .quorum)],
-                bindings: [Topology.Binding(queue: queue, exchange: exchange, routingKey: "tls")]
-            )
+            let (topology, exchange, queue) = TestBroker.workTopology(name, routingKey: "tls")
             // Declared over TLS, published over TLS with confirms, consumed over plain AMQP.
             try await TestBroker.withTopology(topology, configuration: tls) {
                 let publisher = Publisher(

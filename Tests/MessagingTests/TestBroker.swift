@@ -35,6 +35,18 @@ enum TestBroker {
         try await TestStack.run(command)
     }
 
+    /// A direct exchange `NAME.events` bound to the quorum queue `NAME.work` by `routingKey`.
+    static func workTopology(_ name: String, routingKey: String) -> (topology: Topology, exchange: String, queue: String) {
+        let exchange = "\(name).events"
+        let queue = "\(name).work"
+        let topology = Topology(
+            exchanges: [Topology.Exchange(name: exchange, kind: .direct)],
+            queues: [Topology.Queue(name: queue, kind: .quorum)],
+            bindings: [Topology.Binding(queue: queue, exchange: exchange, routingKey: routingKey)]
+        )
+        return (topology, exchange, queue)
+    }
+
     /// A name no other test run uses.
     static func uniqueName(_ purpose: String) -> String {
         "test.\(purpose).\(UUID().uuidString.prefix(8).lowercased())"
