@@ -1,5 +1,6 @@
 import Hummingbird
 import Metrics
+import Synchronization
 
 /// Counts and times every request, by the route that matched (its template, such as
 /// `/orders/{id}`, so an order id never becomes a label value), the method and the status.
@@ -13,12 +14,13 @@ import Metrics
 /// standard methods or `other`. Add it first, outside ``ProblemMiddleware``, so the statuses
 /// it records are the ones clients get.
 struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    static var requestsName: String { "conveyor_http_requests_total" }
-    static var durationName: String { "conveyor_http_request_duration_seconds" }
-
     private static var knownMethods: Set<HTTPRequest.Method> {
         [.get, .head, .post, .put, .patch, .delete, .options]
     }
+
+    /// The metric handles of each route, method and status seen: one registry lookup per
+    /// series, not one per request.
+    private let handles = SeriesHandles()
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let started = ContinuousClock.now
@@ -36,8 +38,39 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     private func record(_ request: Request, context: Context, status: HTTPResponse.Status, duration: Duration) {
         let route = context.endpointPath ?? "unmatched"
         let method = Self.knownMethods.contains(request.method) ? request.method.rawValue : "other"
-        Counter(label: Self.requestsName, dimensions: [("route", route), ("method", method), ("status", String(status.code))])
-            .increment()
-        Metrics.Timer(label: Self.durationName, dimensions: [("route", route), ("method", method)]).record(duration: duration)
+        let series = handles.series(route: route, method: method, status: status.code)
+        series.requests.increment()
+        series.duration.record(duration: duration)
+    }
+}
+
+private final class SeriesHandles: Sendable {
+    static let requestsName = "conveyor_http_requests_total"
+    static let durationName = "conveyor_http_request_duration_seconds"
+
+    struct Key: Hashable {
+        var route: String
+        var method: String
+        var status: Int
+    }
+
+    struct Series: Sendable {
+        var requests: Counter
+        var duration: Metrics.Timer
+    }
+
+    private let known = Mutex<[Key: Series]>([:])
+
+    func series(route: String, method: String, status: Int) -> Series {
+        let key = Key(route: route, method: method, status: status)
+        if let series = known.withLock({ $0[key] }) { return series }
+        let series = Series(
+            requests: Counter(label: Self.requestsName, dimensions: [
+                ("route", route), ("method", method), ("status", String(status)),
+            ]),
+            duration: Metrics.Timer(
+                label: Self.durationName, dimensions: [("route", route), ("method", method)]))
+        known.withLock { $0[key] = series }
+        return series
     }
 }
