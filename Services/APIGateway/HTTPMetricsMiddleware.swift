@@ -14,8 +14,12 @@ import Synchronization
 /// standard methods or `other`. Add it first, outside ``ProblemMiddleware``, so the statuses
 /// it records are the ones clients get.
 struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
-    private static var knownMethods: Set<HTTPRequest.Method> {
-        [.get, .head, .post, .put, .patch, .delete, .options]
+    /// A standard method's name, or `other`: a bounded label.
+    private static func label(_ method: HTTPRequest.Method) -> String {
+        switch method {
+        case .get, .head, .post, .put, .patch, .delete, .options: method.rawValue
+        default: "other"
+        }
     }
 
     /// The metric handles of each route, method and status seen: one registry lookup per
@@ -37,8 +41,7 @@ struct HTTPMetricsMiddleware<Context: RequestContext>: RouterMiddleware {
 
     private func record(_ request: Request, context: Context, status: HTTPResponse.Status, duration: Duration) {
         let route = context.endpointPath ?? "unmatched"
-        let method = Self.knownMethods.contains(request.method) ? request.method.rawValue : "other"
-        let series = handles.series(route: route, method: method, status: status.code)
+        let series = handles.series(route: route, method: Self.label(request.method), status: status.code)
         series.requests.increment()
         series.duration.record(duration: duration)
     }
