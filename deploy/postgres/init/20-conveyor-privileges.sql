@@ -14,14 +14,17 @@ REVOKE ALL ON SCHEMA public FROM PUBLIC;
 GRANT USAGE ON SCHEMA public
    TO conveyor_api_gateway, conveyor_order_processor, conveyor_notifier, conveyor_dlq_replayer;
 
--- What conveyor creates, the service roles may read and write. This is the broad baseline:
--- per-service grants on individual tables narrow it.
+-- Tables: the migrations grant each service role the tables it needs and no other
+-- (Shared/Storage/Migrations/0004_service_privileges.sql). Nothing is granted by default, so
+-- a new table is no service's until a migration says so. (Earlier versions of this file
+-- granted every table to every service by default; that is taken back here.)
 ALTER DEFAULT PRIVILEGES FOR ROLE conveyor
-  GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES
-   TO conveyor_api_gateway, conveyor_order_processor, conveyor_notifier, conveyor_dlq_replayer;
+  REVOKE SELECT, INSERT, UPDATE, DELETE ON TABLES
+    FROM conveyor_api_gateway, conveyor_order_processor, conveyor_notifier, conveyor_dlq_replayer;
 ALTER DEFAULT PRIVILEGES FOR ROLE conveyor
-  GRANT USAGE, SELECT ON SEQUENCES
-   TO conveyor_api_gateway, conveyor_order_processor, conveyor_notifier, conveyor_dlq_replayer;
+  REVOKE USAGE, SELECT ON SEQUENCES
+    FROM conveyor_api_gateway, conveyor_order_processor, conveyor_notifier, conveyor_dlq_replayer;
+-- Schemas conveyor creates (DATABASE_SCHEMA) are usable by the services.
 ALTER DEFAULT PRIVILEGES FOR ROLE conveyor
   GRANT USAGE ON SCHEMAS
    TO conveyor_api_gateway, conveyor_order_processor, conveyor_notifier, conveyor_dlq_replayer;
