@@ -48,8 +48,7 @@ struct OrderRoutes: Sendable {
         } catch let error as DecodingError {
             throw Problem.malformedJSON(Self.describe(error))
         }
-        // Continue the caller's trace, or start one: every order has a trace to follow.
-        let trace = request.headers[Self.traceparentHeader].flatMap(TraceContext.init(traceparent:)) ?? .random()
+        let trace = Self.trace(of: request)
         let creation = try await store.create(order, idempotencyKey: idempotencyKey, traceparent: trace.traceparent)
         switch creation {
         case .created(let created):
@@ -112,9 +111,15 @@ struct OrderRoutes: Sendable {
         return try Self.json(page, status: .ok)
     }
 
+    /// The caller's trace when its `traceparent` is valid, else a new one: every order has a
+    /// trace to follow.
+    static func trace(of request: Request) -> TraceContext {
+        request.headers[traceparentHeader].flatMap(TraceContext.init(traceparent:)) ?? .random()
+    }
+
     func cancel(_ request: Request, context: some RequestContext) async throws -> Response {
         let id = try Self.orderID(context)
-        let trace = request.headers[Self.traceparentHeader].flatMap(TraceContext.init(traceparent:)) ?? .random()
+        let trace = Self.trace(of: request)
         let cancelled = try await store.cancel(id, traceparent: trace.traceparent)
         context.logger.info(
             "order cancelled", metadata: ["orderId": "\(id.uuidString.lowercased())", "eventId": "\(cancelled.eventId)", "traceId": "\(trace.traceID)"])

@@ -36,8 +36,8 @@ struct DeadLetterStore: Sendable {
         return try rows.first?.decode(Int64.self, "id")
     }
 
-    /// Waiting dead letters per queue.
-    func waitingCounts() async throws -> [String: DeadLetterCounts] {
+    /// Per queue: dead letters waiting, and replays done (every replay of every dead letter).
+    func queueCounts() async throws -> [String: DeadLetterCounts] {
         let rows = try await pool.query(
             """
             SELECT queue, count(*) FILTER (WHERE status = 'waiting')::int8 AS waiting,

@@ -17,7 +17,7 @@ struct WaitingDeadLetterGauge: Service {
         var reported = Set(queues)
         while !Task.isShuttingDownGracefully, !Task.isCancelled {
             do {
-                let counts = try await store.waitingCounts()
+                let counts = try await store.queueCounts()
                 reported.formUnion(counts.keys)
                 for queue in reported {
                     metrics.counts(queue: queue, counts[queue] ?? DeadLetterCounts(waiting: 0, replays: 0))

@@ -23,6 +23,11 @@ struct EmailDispatch: Sendable {
     /// Who gets the e-mail when the order has no customer e-mail address.
     let fallbackRecipient: MailAddress?
     let logger: Logger
+    /// `conveyor_notifications_total{channel, status}`: e-mails sent, and e-mails given up
+    /// (a permanent rejection, or no recipient), each counted once. Both series exist from the
+    /// start, so the first of each shows in rate() and increase().
+    private let sent = Self.notifications(status: "sent")
+    private let failed = Self.notifications(status: "failed")
 
     enum Result: Equatable, Sendable {
         case sent
@@ -58,8 +63,8 @@ struct EmailDispatch: Sendable {
             }
             logger.info("notification handled", metadata: ["result": "\(result)"])
             switch result {
-            case .sent: Self.notifications(status: "sent").increment()
-            case .rejected, .noRecipient: Self.notifications(status: "failed").increment()
+            case .sent: sent.increment()
+            case .rejected, .noRecipient: failed.increment()
             case .alreadySent, .alreadyFailed: return .duplicate
             case .deferred: break
             }
@@ -75,9 +80,7 @@ struct EmailDispatch: Sendable {
         }
     }
 
-    /// `conveyor_notifications_total{channel, status}`: e-mails sent, and e-mails given up
-    /// (a permanent rejection, or no recipient), each counted once.
-    static func notifications(status: String) -> Counter {
+    private static func notifications(status: String) -> Counter {
         Counter(label: "conveyor_notifications_total", dimensions: [("channel", channel), ("status", status)])
     }
 

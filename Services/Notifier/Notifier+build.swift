@@ -14,9 +14,6 @@ enum Notifier {
         let topology = configuration.consumer.topology(consumer: identity.service, routingKeys: routingKeys)
         let connections = ServiceConnections(settings: configuration.settings, topology: topology.topology, logger: logger)
         let mailers = MailerPool(configuration: configuration.smtp, size: configuration.smtpConnections)
-        for status in ["sent", "failed"] {
-            _ = EmailDispatch.notifications(status: status)  // the series exist from the start, at 0
-        }
         let dispatch = EmailDispatch(
             pool: connections.pool, mailers: mailers, sender: configuration.smtp.sender,
             fallbackRecipient: configuration.fallbackRecipient, logger: logger)

@@ -11,6 +11,8 @@ struct ProcessorMetrics: Sendable {
     let handling: Metrics.Timer
     let lag: Metrics.Timer
     let factory: any MetricsFactory
+    /// `conveyor_messages_retried_total` of each retry tier, made (at 0) up front.
+    private let retriedByTier: [String: Counter]
 
     init(queue: String, tiers: [String], factory: any MetricsFactory) {
         func counter(_ outcome: String) -> Counter {
@@ -30,9 +32,11 @@ struct ProcessorMetrics: Sendable {
         handling = Metrics.Timer(label: MetricNames.handling, dimensions: [(MetricNames.queue, queue)], factory: factory)
         lag = Metrics.Timer(label: MetricNames.lag, dimensions: [(MetricNames.queue, queue)], factory: factory)
         // Series that exist from the start, so their first increment shows in rate() and increase().
-        for tier in tiers {
-            _ = Counter(label: MetricNames.retried, dimensions: [(MetricNames.queue, queue), (MetricNames.tier, tier)], factory: factory)
-        }
+        retriedByTier = Dictionary(
+            tiers.map { tier in
+                (tier, Counter(label: MetricNames.retried, dimensions: [(MetricNames.queue, queue), (MetricNames.tier, tier)], factory: factory))
+            },
+            uniquingKeysWith: { first, _ in first })
         _ = Counter(
             label: MetricNames.deadLettered, dimensions: [(MetricNames.queue, queue), (MetricNames.reason, RetryPolicy.malformedReason)],
             factory: factory)
@@ -40,7 +44,8 @@ struct ProcessorMetrics: Sendable {
 
     func retried(tier: String) {
         retried.increment()
-        Counter(label: MetricNames.retried, dimensions: [(MetricNames.queue, queue), (MetricNames.tier, tier)], factory: factory)
+        (retriedByTier[tier]
+            ?? Counter(label: MetricNames.retried, dimensions: [(MetricNames.queue, queue), (MetricNames.tier, tier)], factory: factory))
             .increment()
     }
 
