@@ -149,6 +149,11 @@ let package = Package(
             path: "Tests/ServiceSupportTests"
         ),
         .testTarget(
+            name: "OrderProcessorTests",
+            dependencies: ["OrderProcessor", "Orders"],
+            path: "Tests/OrderProcessorTests"
+        ),
+        .testTarget(
             name: "DLQReplayerTests",
             dependencies: ["DLQReplayer", "Messaging", "Orders", "Storage", argumentParser],
             path: "Tests/DLQReplayerTests"

@@ -21,10 +21,16 @@ struct OrderStore: Sendable {
 
     // MARK: Create
 
-    /// Creates the order (`PENDING`), its first history row and its `order.created` event in
-    /// one transaction. With an idempotency key or a client-chosen order id, a repeat of the
+    /// Creates the order (`PENDING`), its first history row and its `order.created` event
+    /// atomically: one statement, or one transaction when an earlier request must be looked up
+    /// first. With an idempotency key or a client-chosen order id, a repeat of the
     /// same request returns the first answer; a different request is a ``Problem`` (409/422).
     func create(_ request: CreateOrderRequest, idempotencyKey: String?, traceparent: String?) async throws -> Creation {
+        if idempotencyKey == nil && request.orderId == nil {
+            // Nothing to look up first: the order, its lines, history and event are one statement,
+            // atomic on its own, after one read of the catalog.
+            return try await insertOrder(request, traceparent: traceparent, in: pool)
+        }
         let fingerprint = try request.fingerprint()
         do {
             return try await createOnce(request, fingerprint: fingerprint, idempotencyKey: idempotencyKey, traceparent: traceparent)
@@ -89,9 +95,9 @@ struct OrderStore: Sendable {
         return try Timestamp.jsonDecoder().decode(CreatedOrder.self, from: Data(body.utf8))
     }
 
-    private func insertOrder(_ request: CreateOrderRequest, traceparent: String?, in transaction: PostgresTransaction) async throws -> Creation {
+    private func insertOrder(_ request: CreateOrderRequest, traceparent: String?, in database: some PostgresQuerying) async throws -> Creation {
         let orderID = request.orderId ?? UUID()
-        if request.orderId != nil, let existing = try await loadOrder(orderID, in: transaction) {
+        if request.orderId != nil, let existing = try await loadOrder(orderID, in: database) {
             guard existing.order.matches(request) else {
                 throw Problem(
                     .conflict, type: "urn:conveyor:problem:order-exists", title: "The order exists with other content",
@@ -101,7 +107,7 @@ struct OrderStore: Sendable {
             return .replayed(CreatedOrder(order: existing.order, eventID: existing.creationEventID ?? orderID))
         }
 
-        let items = try await price(request, in: transaction)
+        let items = try await price(request, in: database)
         let total: Money
         do {
             total = try Order.total(of: items, in: request.currency)
@@ -112,34 +118,39 @@ struct OrderStore: Sendable {
         let order = Order(id: orderID, customer: request.customer, items: items, total: total, status: .pending, createdAt: now, updatedAt: now)
         let event = OrderEvent(type: .orderCreated, source: service, time: now, traceparent: traceparent, data: OrderEventData(order: order))
 
-        try await transaction.execute(
+        // Foreign keys are checked at the end of the statement, when every part is written.
+        let outbox = try Outbox.Insertion([OutboxEvent(event)], firstParameter: 15)
+        _ = try await database.query(
             """
-            INSERT INTO orders (id, customer_id, customer_name, customer_email, currency, total_minor, status, created_at, updated_at)
-            VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $7)
-            """,
-            [orderID, order.customer.id, order.customer.name, order.customer.email, total.currency.code, total.minorUnits, now])
-        try await transaction.execute(
-            """
-            INSERT INTO order_items (order_id, line, sku, name, qty, unit_price_minor)
-            SELECT $1, t.line, t.sku, t.name, t.qty, t.price
-            FROM unnest($2::int8[], $3::text[], $4::text[], $5::int8[], $6::int8[]) AS t(line, sku, name, qty, price)
+            WITH new_order AS (
+                INSERT INTO orders (id, customer_id, customer_name, customer_email, currency, total_minor, status, created_at, updated_at)
+                VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $7)
+            ), lines AS (
+                INSERT INTO order_items (order_id, line, sku, name, qty, unit_price_minor)
+                SELECT $1, t.line, t.sku, t.name, t.qty, t.price
+                FROM unnest($8::int8[], $9::text[], $10::text[], $11::int8[], $12::int8[]) AS t(line, sku, name, qty, price)
+            ), history AS (
+                INSERT INTO order_events (order_id, from_status, to_status, step, actor, detail)
+                VALUES ($1, NULL, 'PENDING', 'created', $13, $14)
+            ), events AS (
+                \(outbox.sql)
+            )
+            \(Outbox.notifySQL)
             """,
             [
-                orderID, PostgresArray(items.indices.map { Int64($0 + 1) }), PostgresArray(items.map(\.sku)),
+                orderID, order.customer.id, order.customer.name, order.customer.email, total.currency.code, total.minorUnits, now,
+                PostgresArray(items.indices.map { Int64($0 + 1) }), PostgresArray(items.map(\.sku)),
                 PostgresArray(items.map(\.name)), PostgresArray(items.map { Int64($0.quantity) }),
                 PostgresArray(items.map(\.unitPrice.minorUnits)),
-            ])
-        try await recordHistory(
-            orderID, from: nil, to: .pending, step: "created", detail: ["eventId": .string(event.id.uuidString.lowercased())],
-            in: transaction)
-        try await Outbox.enqueue(OutboxEvent(event), in: transaction)
+                service, try PostgresJSON(encoding: JSONValue.object(["eventId": .string(event.id.uuidString.lowercased())])),
+            ] + outbox.parameters)
         return .created(CreatedOrder(order: order, eventID: event.id))
     }
 
     /// Prices every requested line from the catalog; unknown skus and prices in another
     /// currency are field errors.
-    private func price(_ request: CreateOrderRequest, in transaction: PostgresTransaction) async throws -> [LineItem] {
-        let rows = try await transaction.query(
+    private func price(_ request: CreateOrderRequest, in database: some PostgresQuerying) async throws -> [LineItem] {
+        let rows = try await database.query(
             "SELECT sku, name, unit_price_minor, currency::text AS currency FROM catalog WHERE sku = ANY($1::text[])",
             [PostgresArray(request.items.map(\.sku))])
         var catalog: [String: (name: String, price: Int64, currency: String)] = [:]

@@ -19,7 +19,7 @@ enum Notifier {
             fallbackRecipient: configuration.fallbackRecipient, logger: logger)
         let worker = QueueWorker(
             service: configuration.settings, consumer: configuration.consumer, routingKeys: routingKeys,
-            publisher: connections.publisher, handler: dispatch.handle)
+            publisher: connections.publisher, batchHandler: dispatch.handle)
         // Its own connection, so a probe never waits behind a slow send.
         let probe = SMTPMailer(configuration: configuration.smtp)
         let smtpCheck = ReadinessCheck("smtp") {

@@ -1,7 +1,7 @@
 /// Technical failures of processing an order: worth retrying, and dead-lettered when retries
 /// do not help. Business outcomes (out of stock, payment declined) are not errors: they end
 /// the order `FAILED`.
-enum OrderProcessingError: Error, CustomStringConvertible {
+enum OrderProcessingError: Error, Equatable, CustomStringConvertible {
     /// Failure injection is on and the order has the sku `FAIL-ME`.
     case injectedFailure
     /// The event names an order that does not exist.

@@ -21,7 +21,7 @@ enum OrderProcessor {
         }
         let worker = QueueWorker(
             service: configuration.settings, consumer: configuration.consumer, routingKeys: routingKeys,
-            publisher: connections.publisher, handler: workflow.handle)
+            publisher: connections.publisher, batchHandler: workflow.handle)
         let relay = OutboxRelay(pool: connections.pool, publisher: connections.publisher, logger: Logger(label: "outbox"))
         let ops = OpsServer.application(
             configuration: configuration.ops,

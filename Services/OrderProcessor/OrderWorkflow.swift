@@ -10,6 +10,11 @@ import Storage
 /// all-or-nothing, charges it with the payment provider and fulfils it. Every step is a
 /// history row; the final status, the inbox row and the `order.processed`/`order.failed`
 /// event commit in one transaction, so a redelivered event changes nothing.
+///
+/// The consumer hands it batches (what has arrived, up to `BATCH_SIZE`): a batch is processed
+/// in one transaction with a handful of set-based statements (``FulfilmentPlan``), and each
+/// message still gets its own outcome. A batch that fails as a whole is processed again one
+/// message at a time, so one bad order cannot hold up the others.
 struct OrderWorkflow: Sendable {
     let pool: PostgresPool
     let payments: MockPaymentProvider
@@ -22,12 +27,14 @@ struct OrderWorkflow: Sendable {
     let inboxRetention: Duration
     let logger: Logger
 
-    /// What processing did, for logs and tests.
+    /// What processing did to one event, for logs and tests.
     enum Result: Equatable, Sendable {
         case processed
         case failed(reason: String)
         case skipped(OrderStatus)
         case duplicate
+        /// A technical failure: retried, and dead-lettered when retries do not help.
+        case error(OrderProcessingError)
     }
 
     /// Why an order ends `FAILED` (business failures, not technical ones): its `failureReason`.
@@ -41,199 +48,248 @@ struct OrderWorkflow: Sendable {
         Counter(label: "conveyor_orders_failed_total", dimensions: [("reason", reason)])
     }
 
-    /// The handler the consumer pipeline runs for each delivery.
-    func handle(_ delivery: Delivery) async -> HandlerOutcome {
-        let event: OrderEvent
+    /// The handler the consumer pipeline runs on each batch of deliveries.
+    func handle(_ deliveries: [Delivery]) async -> [HandlerOutcome] {
+        var outcomes = [HandlerOutcome](repeating: .duplicate, count: deliveries.count)
+        var events: [(position: Int, event: OrderEvent)] = []
+        for (position, delivery) in deliveries.enumerated() {
+            do {
+                let event = try OrderEvent.decode(from: delivery.message.body)
+                guard event.eventType == .orderCreated else {
+                    outcomes[position] = .malformed(detail: "order-processor handles order.created, not \(event.type)")
+                    continue
+                }
+                events.append((position, event))
+            } catch {
+                outcomes[position] = .malformed(detail: "not an order event: \(error)")
+            }
+        }
+        let handled = await handle(events.map(\.event), attempts: events.map { deliveries[$0.position].attempt })
+        for ((position, _), outcome) in zip(events, handled) {
+            outcomes[position] = outcome
+        }
+        return outcomes
+    }
+
+    private func handle(_ events: [OrderEvent], attempts: [Int]) async -> [HandlerOutcome] {
+        guard !events.isEmpty else { return [] }
         do {
-            event = try OrderEvent.decode(from: delivery.message.body)
+            let results = try await process(events)
+            return events.indices.map { index in
+                let (result, attempt, logger) = (results[index], attempts[index], logger(for: events[index]))
+                if case .error(let error) = result {
+                    logger.warning("order processing failed", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
+                    return .retry(reason: error.reason, detail: error.description)
+                }
+                if case .failed(let reason) = result {
+                    Self.failures(reason: reason).increment()
+                }
+                logger.info("order handled", metadata: ["result": "\(result)", "attempt": "\(attempt)"])
+                return result == .duplicate ? .duplicate : .done
+            }
+        } catch let error as PostgresError where error.isUnavailable || error.isConnectionFailure || error.kind == .acquireTimeout {
+            logger.warning("database unavailable; holding the messages", metadata: ["error": "\(error)", "messages": "\(events.count)"])
+            return events.map { _ in .dependencyUnavailable(detail: "\(error)") }
+        } catch let error where events.count > 1 {
+            logger.warning("batch failed; processing its orders one at a time", metadata: ["error": "\(error)", "messages": "\(events.count)"])
+            var outcomes: [HandlerOutcome] = []
+            for (event, attempt) in zip(events, attempts) {
+                outcomes += await handle([event], attempts: [attempt])
+            }
+            return outcomes
         } catch {
-            return .malformed(detail: "not an order event: \(error)")
+            logger(for: events[0]).error("order processing failed", metadata: ["error": "\(error)", "attempt": "\(attempts[0])"])
+            return [.retry(reason: "processing-error", detail: "\(error)")]
         }
-        guard event.eventType == .orderCreated else {
-            return .malformed(detail: "order-processor handles order.created, not \(event.type)")
-        }
+    }
+
+    private func logger(for event: OrderEvent) -> Logger {
         var logger = logger
         logger[metadataKey: "orderId"] = "\(event.data.orderId.uuidString.lowercased())"
         logger[metadataKey: "eventId"] = "\(event.id.uuidString.lowercased())"
         if let trace = event.traceparent.flatMap(TraceContext.init(traceparent:)) {
             logger[metadataKey: "traceId"] = "\(trace.traceID)"
         }
-        do {
-            let result = try await process(event)
-            logger.info("order handled", metadata: ["result": "\(result)", "attempt": "\(delivery.attempt)"])
-            if case .failed(let reason) = result {
-                Self.failures(reason: reason).increment()
-            }
-            return result == .duplicate ? .duplicate : .done
-        } catch let error as OrderProcessingError {
-            logger.warning("order processing failed", metadata: ["error": "\(error)", "attempt": "\(delivery.attempt)"])
-            return .retry(reason: error.reason, detail: error.description)
-        } catch let error as PostgresError where error.isUnavailable || error.isConnectionFailure || error.kind == .acquireTimeout {
-            logger.warning("database unavailable; holding the message", metadata: ["error": "\(error)"])
-            return .dependencyUnavailable(detail: "\(error)")
-        } catch {
-            logger.error("order processing failed", metadata: ["error": "\(error)", "attempt": "\(delivery.attempt)"])
-            return .retry(reason: "processing-error", detail: "\(error)")
-        }
+        return logger
     }
 
-    /// Runs the workflow for one `order.created` event in one transaction.
-    func process(_ event: OrderEvent) async throws -> Result {
+    /// Runs the workflow for `order.created` events in one transaction: one result per event.
+    func process(_ events: [OrderEvent]) async throws -> [Result] {
         try await pool.withTransaction { transaction in
-            let recorded = try await transaction.query(
-                """
-                INSERT INTO inbox (consumer, event_id, expires_at) VALUES ($1, $2, now() + make_interval(secs => $3))
-                ON CONFLICT DO NOTHING RETURNING event_id
-                """,
-                [service, event.id, inboxRetention.seconds])
-            guard !recorded.isEmpty else { return .duplicate }
-
-            let orderID = event.data.orderId
-            let rows = try await transaction.query(
-                "SELECT status, customer_id, total_minor, currency::text AS currency FROM orders WHERE id = $1 FOR UPDATE", [orderID])
-            guard let row = rows.first, let status = OrderStatus(rawValue: try row.decode(String.self, "status")) else {
-                throw OrderProcessingError.unknownOrder(orderID.uuidString.lowercased())
+            var results = [Result?](repeating: nil, count: events.count)
+            var seen = Set<UUID>()
+            for (position, event) in events.enumerated() where !seen.insert(event.id).inserted {
+                results[position] = .duplicate  // the same event twice in one batch
             }
-            guard status == .pending else {
-                try await record(orderID, from: status, to: status, step: "skipped", detail: ["reason": .string("order is \(status)")], in: transaction)
-                return .skipped(status)
-            }
-            let items = try await transaction.query(
-                "SELECT sku, qty FROM order_items WHERE order_id = $1 ORDER BY sku", [orderID]
-            ).map { (sku: try $0.decode(String.self, "sku"), qty: try $0.decode(Int.self, "qty")) }
-            if failureInjection && items.contains(where: { $0.sku == Sku.failureInjection }) {
-                throw OrderProcessingError.injectedFailure
-            }
+            let orders = try await lockOrders(Set(events.map(\.data.orderId)), in: transaction)
+            let skus = Set(orders.values.flatMap { $0.items.map(\.sku) })
+            let stock = try await stock(of: skus, in: transaction, locking: false)
 
-            try await setStatus(orderID, to: .processing, reason: nil, in: transaction)
-            try await record(orderID, from: .pending, to: .processing, step: "started", detail: [:], in: transaction)
-
-            // Popular skus make hot inventory rows, so they are locked only for the last
-            // statement before the commit. First a look without locking: an order that cannot
-            // be filled fails here, holding nothing.
-            let available = try await stock(of: items, in: transaction, locking: false)
-            if let shortage = shortage(of: items, in: available) {
-                return try await fail(event, reason: FailureReason.outOfStock.rawValue, detail: shortage, in: transaction)
+            // Technical failures first: they are retried, so they must leave no trace (no inbox row).
+            var candidates: [Int] = []
+            for (position, event) in events.enumerated() where results[position] == nil {
+                guard let order = orders[event.data.orderId] else {
+                    results[position] = .error(.unknownOrder(event.data.orderId.uuidString.lowercased()))
+                    continue
+                }
+                if failureInjection && order.items.contains(where: { $0.sku == Sku.failureInjection }) {
+                    results[position] = .error(.injectedFailure)
+                } else if let unknown = order.items.first(where: { stock[$0.sku] == nil }) {
+                    results[position] = .error(.unknownSku(unknown.sku))
+                } else {
+                    candidates.append(position)
+                }
+            }
+            let recorded = try await recordInInbox(candidates.map { events[$0].id }, in: transaction)
+            var fresh: [(position: Int, event: OrderEvent)] = []
+            for position in candidates {
+                if recorded.contains(events[position].id) {
+                    fresh.append((position, events[position]))
+                } else {
+                    results[position] = .duplicate  // handled before
+                }
             }
 
-            // The rest of the workflow under a savepoint, undone if the stock is gone by the
-            // time the rows are locked.
-            try await transaction.execute("SAVEPOINT fulfilment")
-            try await transaction.execute(
-                """
-                INSERT INTO reservations (order_id, sku, qty)
-                SELECT $1, r.sku, r.qty FROM unnest($2::text[], $3::int8[]) AS r(sku, qty)
-                """,
-                [orderID, PostgresArray(items.map(\.sku)), PostgresArray(items.map { Int64($0.qty) })])
-            try await record(
-                orderID, from: .processing, to: .processing, step: "inventory_reserved",
-                detail: ["items": .array(items.map { .string("\($0.sku) x\($0.qty)") })], in: transaction)
-
-            guard let currency = Currency(code: try row.decode(String.self, "currency")) else {
-                throw OrderProcessingError.unknownOrder(orderID.uuidString.lowercased())
+            if !fresh.isEmpty {
+                // Popular skus make hot inventory rows, so they are locked only at the end, for the
+                // last statement before the commit. The plan is made from an unlocked look; if the
+                // stock is gone by the time the rows are locked, it is made again from the locked rows.
+                try await transaction.execute("SAVEPOINT fulfilment")
+                var plan = FulfilmentPlan(events: fresh, orders: orders, stock: stock, payments: payments, service: service)
+                try await write(plan, in: transaction)
+                if !plan.taken.isEmpty, !plan.fits(try await self.stock(of: Set(plan.taken.keys), in: transaction, locking: true)) {
+                    try await transaction.execute("ROLLBACK TO SAVEPOINT fulfilment")
+                    let locked = try await self.stock(of: skus, in: transaction, locking: true)
+                    plan = FulfilmentPlan(events: fresh, orders: orders, stock: locked, payments: payments, service: service)
+                    try await write(plan, in: transaction)
+                }
+                try await take(plan.taken, in: transaction)
+                for (position, result) in plan.results {
+                    results[position] = result
+                }
             }
-            let amount = Money(minorUnits: try row.decode(Int64.self, "total_minor"), currency: currency)
-            switch payments.charge(orderID: orderID, customerID: try row.decode(String.self, "customer_id"), amount: amount) {
-            case .declined(let reason):
-                try await transaction.execute(
-                    """
-                    INSERT INTO payments (order_id, status, amount_minor, currency, decline_reason) VALUES ($1, 'declined', $2, $3, $4)
-                    """,
-                    [orderID, amount.minorUnits, currency.code, reason])
-                // The stock was never taken: releasing the reservation is recording it.
-                try await transaction.execute("UPDATE reservations SET status = 'released' WHERE order_id = $1", [orderID])
-                try await record(orderID, from: .processing, to: .processing, step: "inventory_released", detail: [:], in: transaction)
-                return try await fail(event, reason: FailureReason.paymentDeclined.rawValue, detail: reason, in: transaction)
-            case .captured(let reference):
-                try await transaction.execute(
-                    """
-                    INSERT INTO payments (order_id, status, amount_minor, currency, provider_reference) VALUES ($1, 'captured', $2, $3, $4)
-                    """,
-                    [orderID, amount.minorUnits, currency.code, reference])
-                try await record(
-                    orderID, from: .processing, to: .processing, step: "payment_captured",
-                    detail: ["reference": .string(reference), "amountMinorUnits": .integer(amount.minorUnits)], in: transaction)
-            }
-
-            let shipment = "SHP-" + orderID.uuidString.prefix(8).uppercased()
-            try await record(
-                orderID, from: .processing, to: .processing, step: "fulfilled", detail: ["shipmentReference": .string(shipment)],
-                in: transaction)
-            try await setStatus(orderID, to: .processed, reason: nil, in: transaction)
-            try await record(orderID, from: .processing, to: .processed, step: "processed", detail: [:], in: transaction)
-            try await emit(.orderProcessed, for: event, status: .processed, reason: nil, in: transaction)
-
-            // Take the stock: lock the rows in sku order (every replica locks in the same order,
-            // so two never deadlock), check again, and take it all or fail the order.
-            let locked = try await stock(of: items, in: transaction, locking: true)
-            if let shortage = shortage(of: items, in: locked) {
-                try await transaction.execute("ROLLBACK TO SAVEPOINT fulfilment")
-                return try await fail(event, reason: FailureReason.outOfStock.rawValue, detail: shortage, in: transaction)
-            }
-            try await transaction.execute(
-                """
-                UPDATE inventory i SET available = i.available - r.qty
-                FROM unnest($1::text[], $2::int8[]) AS r(sku, qty) WHERE i.sku = r.sku
-                """,
-                [PostgresArray(items.map(\.sku)), PostgresArray(items.map { Int64($0.qty) })])
-            return .processed
+            return results.map { $0! }
         }
     }
 
-    /// Ends the order `FAILED` for a business reason and emits `order.failed`.
-    private func fail(_ event: OrderEvent, reason: String, detail: String, in transaction: PostgresTransaction) async throws -> Result {
-        let orderID = event.data.orderId
-        try await setStatus(orderID, to: .failed, reason: reason, in: transaction)
-        try await record(
-            orderID, from: .processing, to: .failed, step: reason, detail: ["detail": .string(detail)], in: transaction)
-        try await emit(.orderFailed, for: event, status: .failed, reason: reason, in: transaction)
-        return .failed(reason: reason)
+    /// Locks the orders (in id order, as every replica does) and reads them with their lines.
+    private func lockOrders(_ ids: Set<UUID>, in transaction: PostgresTransaction) async throws -> [UUID: PendingOrder] {
+        let idArray = PostgresArray(Array(ids))
+        let rows = try await transaction.query(
+            """
+            SELECT id, status, customer_id, total_minor, currency::text AS currency FROM orders
+            WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+            """,
+            [idArray])
+        var orders: [UUID: PendingOrder] = [:]
+        for row in rows {
+            let id = try row.decode(UUID.self, "id")
+            guard let status = OrderStatus(rawValue: try row.decode(String.self, "status")),
+                let currency = Currency(code: try row.decode(String.self, "currency"))
+            else {
+                throw OrderProcessingError.unknownOrder(id.uuidString.lowercased())
+            }
+            orders[id] = PendingOrder(
+                id: id, status: status, customerID: try row.decode(String.self, "customer_id"),
+                total: Money(minorUnits: try row.decode(Int64.self, "total_minor"), currency: currency), items: [])
+        }
+        let lines = try await transaction.query(
+            "SELECT order_id, sku, qty FROM order_items WHERE order_id = ANY($1::uuid[]) ORDER BY order_id, sku", [idArray])
+        for line in lines {
+            let id = try line.decode(UUID.self, "order_id")
+            orders[id]?.items.append(OrderLine(sku: try line.decode(String.self, "sku"), qty: try line.decode(Int.self, "qty")))
+        }
+        return orders
     }
 
-    /// The available stock of the order's skus, optionally locking the rows (in sku order).
-    private func stock(
-        of items: [(sku: String, qty: Int)], in transaction: PostgresTransaction, locking: Bool
-    ) async throws -> [String: Int] {
+    /// Records the events in the inbox; returns those not recorded before.
+    private func recordInInbox(_ eventIDs: [UUID], in transaction: PostgresTransaction) async throws -> Set<UUID> {
+        guard !eventIDs.isEmpty else { return [] }
+        let rows = try await transaction.query(
+            """
+            INSERT INTO inbox (consumer, event_id, expires_at)
+            SELECT $1, e, now() + make_interval(secs => $3) FROM unnest($2::uuid[]) AS e
+            ON CONFLICT DO NOTHING RETURNING event_id
+            """,
+            [service, PostgresArray(eventIDs), inboxRetention.seconds])
+        return Set(try rows.map { try $0.decode(UUID.self, "event_id") })
+    }
+
+    /// The available stock of `skus`, optionally locking the rows (in sku order).
+    private func stock(of skus: Set<String>, in transaction: PostgresTransaction, locking: Bool) async throws -> [String: Int] {
+        guard !skus.isEmpty else { return [:] }
         let rows = try await transaction.query(
             "SELECT sku, available FROM inventory WHERE sku = ANY($1::text[]) ORDER BY sku" + (locking ? " FOR UPDATE" : ""),
-            [PostgresArray(items.map(\.sku))])
+            [PostgresArray(skus.sorted())])
         var available: [String: Int] = [:]
         for row in rows {
             available[try row.decode(String.self, "sku")] = try row.decode(Int.self, "available")
         }
-        for item in items where available[item.sku] == nil {
-            throw OrderProcessingError.unknownSku(item.sku)
-        }
         return available
     }
 
-    /// What is missing, e.g. `SKU-OOS: 0 of 1`, or nil when every line can be filled.
-    private func shortage(of items: [(sku: String, qty: Int)], in available: [String: Int]) -> String? {
-        let short = items.filter { available[$0.sku, default: 0] < $0.qty }
-        guard !short.isEmpty else { return nil }
-        return short.map { "\($0.sku): \(available[$0.sku, default: 0]) of \($0.qty)" }.joined(separator: ", ")
+    /// Writes everything the plan decided but the stock it takes.
+    private func write(_ plan: FulfilmentPlan, in transaction: PostgresTransaction) async throws {
+        if !plan.statusChanges.isEmpty {
+            // PENDING → PROCESSING → the outcome: two changes of the order.
+            try await transaction.execute(
+                """
+                UPDATE orders o SET status = c.status, failure_reason = c.reason, version = o.version + 2, updated_at = now()
+                FROM unnest($1::uuid[], $2::text[], $3::text[]) AS c(id, status, reason) WHERE o.id = c.id
+                """,
+                [
+                    PostgresArray(plan.statusChanges.map(\.orderID)), PostgresArray(plan.statusChanges.map(\.status.rawValue)),
+                    PostgresArray(plan.statusChanges.map(\.reason)),
+                ])
+        }
+        if !plan.history.isEmpty {
+            try await transaction.execute(
+                """
+                INSERT INTO order_events (order_id, from_status, to_status, step, actor, detail)
+                SELECT h.order_id, h.from_status, h.to_status, h.step, $5, h.detail::jsonb
+                FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $6::text[]) AS h(order_id, from_status, to_status, step, detail)
+                """,
+                [
+                    PostgresArray(plan.history.map(\.orderID)), PostgresArray(plan.history.map(\.from.rawValue)),
+                    PostgresArray(plan.history.map(\.to.rawValue)), PostgresArray(plan.history.map(\.step)), actor,
+                    PostgresArray(try plan.history.map { try PostgresJSON(encoding: JSONValue.object($0.detail)).text }),
+                ])
+        }
+        if !plan.reservations.isEmpty {
+            try await transaction.execute(
+                """
+                INSERT INTO reservations (order_id, sku, qty, status)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::int4[], $4::text[])
+                """,
+                [
+                    PostgresArray(plan.reservations.map(\.orderID)), PostgresArray(plan.reservations.map(\.sku)),
+                    PostgresArray(plan.reservations.map { Int64($0.qty) }), PostgresArray(plan.reservations.map(\.status)),
+                ])
+        }
+        if !plan.payments.isEmpty {
+            try await transaction.execute(
+                """
+                INSERT INTO payments (order_id, status, amount_minor, currency, provider_reference, decline_reason)
+                SELECT * FROM unnest($1::uuid[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[])
+                """,
+                [
+                    PostgresArray(plan.payments.map(\.orderID)), PostgresArray(plan.payments.map(\.status)),
+                    PostgresArray(plan.payments.map(\.amount.minorUnits)), PostgresArray(plan.payments.map(\.amount.currency.code)),
+                    PostgresArray(plan.payments.map(\.providerReference)), PostgresArray(plan.payments.map(\.declineReason)),
+                ])
+        }
+        try await Outbox.enqueue(try plan.events.map { try OutboxEvent($0) }, in: transaction)
     }
 
-    private func setStatus(_ orderID: UUID, to status: OrderStatus, reason: String?, in transaction: PostgresTransaction) async throws {
+    /// Takes the stock, its rows already locked (in sku order, so two replicas never deadlock).
+    private func take(_ taken: [String: Int], in transaction: PostgresTransaction) async throws {
+        guard !taken.isEmpty else { return }
+        let skus = taken.keys.sorted()
         try await transaction.execute(
-            "UPDATE orders SET status = $2, failure_reason = $3, version = version + 1, updated_at = now() WHERE id = $1",
-            [orderID, status.rawValue, reason])
-    }
-
-    private func record(
-        _ orderID: UUID, from: OrderStatus, to: OrderStatus, step: String, detail: [String: JSONValue], in transaction: PostgresTransaction
-    ) async throws {
-        try await transaction.execute(
-            "INSERT INTO order_events (order_id, from_status, to_status, step, actor, detail) VALUES ($1, $2, $3, $4, $5, $6)",
-            [orderID, from.rawValue, to.rawValue, step, actor, try PostgresJSON(encoding: JSONValue.object(detail))])
-    }
-
-    /// Writes the outcome event, carrying the order as it now is and the trace of the request.
-    private func emit(_ type: EventType, for event: OrderEvent, status: OrderStatus, reason: String?, in transaction: PostgresTransaction) async throws {
-        var data = event.data
-        data.status = status
-        data.reason = reason
-        let outcome = OrderEvent(type: type, source: service, traceparent: event.traceparent, data: data)
-        try await Outbox.enqueue(OutboxEvent(outcome), in: transaction)
+            """
+            UPDATE inventory i SET available = i.available - t.qty
+            FROM unnest($1::text[], $2::int8[]) AS t(sku, qty) WHERE i.sku = t.sku
+            """,
+            [PostgresArray(skus), PostgresArray(skus.map { Int64(taken[$0]!) })])
     }
 }

@@ -65,6 +65,11 @@ public final class Consumer: Service, Sendable {
         Deliveries(buffer: buffer)
     }
 
+    /// Up to `limit` deliveries that have arrived and are not taken yet, without waiting.
+    func availableDeliveries(upTo limit: Int) -> [Delivery] {
+        buffer.takeAvailable(upTo: limit)
+    }
+
     /// True while the connection is open and consuming: what a readiness check reports.
     public var isConnected: Bool {
         connected.load(ordering: .acquiring)

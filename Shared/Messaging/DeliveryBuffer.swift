@@ -88,6 +88,18 @@ final class DeliveryBuffer: Sendable {
         }
     }
 
+    /// Up to `limit` kept deliveries, without waiting: what is there now.
+    func takeAvailable(upTo limit: Int) -> [Delivery] {
+        guard limit > 0 else { return [] }
+        return state.withLock { state in
+            var taken: [Delivery] = []
+            while taken.count < limit, let item = state.popFirst() {
+                taken.append(item)
+            }
+            return taken
+        }
+    }
+
     /// Drops kept deliveries of connections before `generation`. Returns how many.
     @discardableResult
     func discard(olderThan generation: UInt64) -> Int {

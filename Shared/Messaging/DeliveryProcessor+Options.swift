@@ -3,8 +3,13 @@ import ConveyorRuntime
 extension DeliveryProcessor {
     /// How a ``DeliveryProcessor`` runs its handler.
     public struct Options: Sendable {
-        /// Handlers running at once. Default 16; keep the consumer's prefetch at least this high.
+        /// Handler runs (single deliveries or batches) at once. Default 16; keep the consumer's
+        /// prefetch at least this times ``batchSize`` high.
         public var concurrency: Int
+        /// The most deliveries one run of a batch handler gets. A batch is what has arrived
+        /// when a handler slot frees up, never waited for: under light load it holds one
+        /// delivery. Default 1; only a batch handler uses more.
+        public var batchSize: Int
         /// Delays between runs of the handler on a delivery whose dependency is unavailable.
         /// Default 500 ms growing to 30 s, with full jitter.
         public var dependencyBackoff: Backoff
@@ -14,10 +19,13 @@ extension DeliveryProcessor {
 
         public init(
             concurrency: Int = 16,
+            batchSize: Int = 1,
             dependencyBackoff: Backoff = Backoff(initial: .milliseconds(500), maximum: .seconds(30)),
             republishFailurePause: Duration = .seconds(1)
         ) {
             precondition(concurrency > 0, "concurrency must be positive")
+            precondition(batchSize > 0, "batchSize must be positive")
+            self.batchSize = batchSize
             self.concurrency = concurrency
             self.dependencyBackoff = dependencyBackoff
             self.republishFailurePause = republishFailurePause

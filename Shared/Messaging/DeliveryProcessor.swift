@@ -25,12 +25,15 @@ import ServiceLifecycle
 /// group, so they shut down after it.
 public final class DeliveryProcessor: Service, Sendable {
     public typealias Handler = @Sendable (Delivery) async -> HandlerOutcome
+    /// Decides the outcomes of several deliveries at once (e.g. in one database transaction):
+    /// one outcome per delivery, in the same order. Each delivery is settled on its own.
+    public typealias BatchHandler = @Sendable ([Delivery]) async -> [HandlerOutcome]
 
     public let topology: ConsumerTopology
     public let options: Options
     private let consumer: Consumer
     private let publisher: Publisher
-    private let handler: Handler
+    private let handler: BatchHandler
     private let logger: Logger
     private let metrics: ProcessorMetrics
 
@@ -38,7 +41,7 @@ public final class DeliveryProcessor: Service, Sendable {
     ///   - consumer: consumes `topology.workQueue`.
     ///   - publisher: publishes the retry and dead-letter copies.
     ///   - handler: decides the outcome of one delivery; it must not settle it.
-    public init(
+    public convenience init(
         consumer: Consumer,
         publisher: Publisher,
         topology: ConsumerTopology,
@@ -47,11 +50,33 @@ public final class DeliveryProcessor: Service, Sendable {
         metricsFactory: any MetricsFactory = MetricsSystem.factory,
         handler: @escaping Handler
     ) {
+        var options = options
+        options.batchSize = 1
+        self.init(
+            consumer: consumer, publisher: publisher, topology: topology, options: options, logger: logger,
+            metricsFactory: metricsFactory, batchHandler: { deliveries in [await handler(deliveries[0])] })
+    }
+
+    /// - Parameters:
+    ///   - consumer: consumes `topology.workQueue`.
+    ///   - publisher: publishes the retry and dead-letter copies.
+    ///   - options: ``Options/batchSize`` bounds the batches.
+    ///   - batchHandler: decides the outcomes of 1 to ``Options/batchSize`` deliveries; it must
+    ///     not settle them.
+    public init(
+        consumer: Consumer,
+        publisher: Publisher,
+        topology: ConsumerTopology,
+        options: Options = Options(),
+        logger: Logger,
+        metricsFactory: any MetricsFactory = MetricsSystem.factory,
+        batchHandler: @escaping BatchHandler
+    ) {
         self.consumer = consumer
         self.publisher = publisher
         self.topology = topology
         self.options = options
-        self.handler = handler
+        self.handler = batchHandler
         var logger = logger
         logger[metadataKey: "queue"] = "\(consumer.queue)"
         self.logger = logger
@@ -76,18 +101,22 @@ public final class DeliveryProcessor: Service, Sendable {
         while true {
             await slots.acquire()
             await gate.waitUntilOpen()
-            guard !gate.isStopped, let delivery = await nextDelivery(unlessStopped: gate) else {
+            guard !gate.isStopped, let first = await nextDelivery(unlessStopped: gate) else {
                 return
             }
+            // Whatever else has arrived joins it, up to the batch size; nothing waits to fill a batch.
+            let batch = [first] + consumer.availableDeliveries(upTo: options.batchSize - 1)
             // A handler may have started waiting for a dependency while this loop waited for the
             // delivery: hold it unprocessed until the dependency is back.
             await gate.waitUntilOpen()
             if gate.isStopped {
-                await delivery.reject(requeue: true)
+                for delivery in batch {
+                    await delivery.reject(requeue: true)
+                }
                 return
             }
             group.addTask {
-                await self.process(delivery, gate: gate)
+                await self.process(batch, gate: gate)
                 slots.release()
             }
         }
@@ -112,7 +141,7 @@ public final class DeliveryProcessor: Service, Sendable {
         }
     }
 
-    private func process(_ delivery: Delivery, gate: IntakeGate) async {
+    private func process(_ batch: [Delivery], gate: IntakeGate) async {
         var backoff = options.dependencyBackoff
         var pausedIntake = false
         defer {
@@ -120,47 +149,73 @@ public final class DeliveryProcessor: Service, Sendable {
         }
         // Lag of first deliveries only: a retried or replayed copy keeps its original
         // timestamp, and its deliberate wait is not lag.
-        if delivery.attempt == 1, delivery.message.headers[ConveyorHeader.replayCount] == nil,
-            let timestamp = delivery.message.timestamp
-        {
-            metrics.lag.recordSeconds(max(0, Date().timeIntervalSince(timestamp)))
+        let now = Date()
+        for delivery in batch where delivery.attempt == 1 && delivery.message.headers[ConveyorHeader.replayCount] == nil {
+            if let timestamp = delivery.message.timestamp {
+                metrics.lag.recordSeconds(max(0, now.timeIntervalSince(timestamp)))
+            }
         }
+        var pending = batch
         while true {
             let started = ContinuousClock.now
-            let outcome = await handler(delivery)
-            metrics.handling.record(duration: ContinuousClock.now - started)
-            if outcome == .duplicate {
-                metrics.duplicate.increment()
-                await delivery.ack()
-                return
+            let outcomes = await handler(pending)
+            let handling = ContinuousClock.now - started
+            precondition(outcomes.count == pending.count, "a batch handler returns one outcome per delivery")
+            // Each delivery of a batch took as long as the batch.
+            for _ in pending { metrics.handling.record(duration: handling) }
+
+            var waiting: [Delivery] = []
+            var lastDetail = ""
+            await withDiscardingTaskGroup { group in
+                for (delivery, outcome) in zip(pending, outcomes) {
+                    if case .dependencyUnavailable(let detail) = outcome {
+                        waiting.append(delivery)
+                        lastDetail = detail
+                        continue
+                    }
+                    // Acks only queue; retry and dead-letter copies wait for their confirms, together.
+                    group.addTask { await self.settle(delivery, as: outcome) }
+                }
             }
-            let plan = topology.retryPolicy.plan(for: outcome, attempt: delivery.attempt)
-            guard case .awaitDependency(let detail) = plan else {
+            guard !waiting.isEmpty else {
                 if pausedIntake {
                     gate.resume()
                     pausedIntake = false
-                    logger.info("Dependency available again; taking deliveries", metadata: metadata(of: delivery))
+                    logger.info("Dependency available again; taking deliveries", metadata: metadata(of: batch[0]))
                 }
-                await carryOut(plan, for: delivery)
                 return
             }
-            metrics.dependencyUnavailable.increment()
+            for _ in waiting { metrics.dependencyUnavailable.increment() }
             if !pausedIntake {
                 gate.pause()
                 pausedIntake = true
             }
             let delay = backoff.next()
-            var metadata = metadata(of: delivery)
-            metadata["detail"] = "\(detail)"
+            var metadata = metadata(of: waiting[0])
+            metadata["detail"] = "\(lastDetail)"
             metadata["retry_in"] = "\(delay)"
+            metadata["held"] = "\(waiting.count)"
             logger.warning("Dependency unavailable; holding the delivery and pausing intake", metadata: metadata)
             await gate.sleep(for: delay)
             if gate.isStopped {
                 logger.info("Shutting down while a dependency is unavailable; the delivery returns to its queue", metadata: metadata)
-                await delivery.reject(requeue: true)
+                for delivery in waiting {
+                    await delivery.reject(requeue: true)
+                }
                 return
             }
+            pending = waiting
         }
+    }
+
+    /// Settles a delivery whose outcome is not a dependency being unavailable.
+    private func settle(_ delivery: Delivery, as outcome: HandlerOutcome) async {
+        if outcome == .duplicate {
+            metrics.duplicate.increment()
+            await delivery.ack()
+            return
+        }
+        await carryOut(topology.retryPolicy.plan(for: outcome, attempt: delivery.attempt), for: delivery)
     }
 
     private func carryOut(_ plan: SettlementPlan, for delivery: Delivery) async {

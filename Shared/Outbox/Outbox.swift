@@ -12,17 +12,45 @@ public enum Outbox {
     /// Writes `event` into the outbox in the caller's transaction and notifies the relays
     /// (PostgreSQL delivers the notification on commit, and only then).
     public static func enqueue(_ event: OutboxEvent, in transaction: PostgresTransaction) async throws {
-        let properties = OutboxProperties(type: event.type, correlationID: event.correlationID, traceparent: event.traceparent)
-        try await transaction.execute(
-            """
-            INSERT INTO outbox (event_id, exchange, routing_key, envelope, headers, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6)
-            """,
-            [
-                event.eventID, event.exchange, event.routingKey, PostgresJSON(bytes: event.envelope),
-                try PostgresJSON(encoding: properties), event.occurredAt,
-            ])
-        try await transaction.notify(channel: channel, payload: "")
+        try await enqueue([event], in: transaction)
+    }
+
+    /// Writes `events` into the outbox in the caller's transaction and notifies the relays
+    /// once, in one statement.
+    public static func enqueue(_ events: [OutboxEvent], in transaction: PostgresTransaction) async throws {
+        guard !events.isEmpty else { return }
+        let insertion = try Insertion(events, firstParameter: 1)
+        _ = try await transaction.query("WITH written AS (\(insertion.sql)) \(notifySQL)", insertion.parameters)
+    }
+
+    /// Wakes the relays; a statement that writes events with an ``Insertion`` ends with it.
+    public static let notifySQL = "SELECT pg_notify('\(channel)', '')"
+
+    /// The `INSERT` writing events into the outbox, for a statement that writes them together
+    /// with the change that caused them (as a data-modifying `WITH` query), so one statement
+    /// does it all. End that statement with ``Outbox/notifySQL``.
+    public struct Insertion: Sendable {
+        /// The statement, its parameters numbered from the `firstParameter` it was made with.
+        public let sql: String
+        public let parameters: [any PostgresBindable]
+
+        public init(_ events: [OutboxEvent], firstParameter first: Int) throws {
+            let properties = try events.map {
+                try PostgresJSON(encoding: OutboxProperties(type: $0.type, correlationID: $0.correlationID, traceparent: $0.traceparent)).text
+            }
+            let p = (first..<first + 6).map { "$\($0)" }
+            sql = """
+                INSERT INTO outbox (event_id, exchange, routing_key, envelope, headers, created_at)
+                SELECT e.event_id, e.exchange, e.routing_key, e.envelope::jsonb, e.headers::jsonb, e.created_at
+                FROM unnest(\(p[0])::uuid[], \(p[1])::text[], \(p[2])::text[], \(p[3])::text[], \(p[4])::text[], \(p[5])::timestamptz[])
+                    AS e(event_id, exchange, routing_key, envelope, headers, created_at)
+                """
+            parameters = [
+                PostgresArray(events.map(\.eventID)), PostgresArray(events.map(\.exchange)), PostgresArray(events.map(\.routingKey)),
+                PostgresArray(events.map { String(decoding: $0.envelope, as: UTF8.self) }), PostgresArray(properties),
+                PostgresArray(events.map(\.occurredAt)),
+            ]
+        }
     }
 }
 

@@ -7,13 +7,16 @@ import Messaging
 /// - `DELIVERY_LIMIT`: the work queue's `x-delivery-limit`, the guard against a message that
 ///   crashes consumers again and again, 1–1000; default 20.
 /// - `PREFETCH`: unacknowledged deliveries held at once, 1–10000; default 100.
-/// - `CONCURRENCY`: messages handled at once, 1–1000; default 8 (below the default
+/// - `CONCURRENCY`: handler runs at once, 1–1000; default 8 (below the default
 ///   `DATABASE_POOL_SIZE`, so handlers do not wait for connections).
+/// - `BATCH_SIZE`: the most messages one handler run takes (one database transaction),
+///   1–1000; default 50. A batch is what has already arrived, never waited for.
 public struct ConsumerSettings: Sendable {
     public var retryPolicy: RetryPolicy
     public var deliveryLimit: Int
     public var prefetch: Int
     public var concurrency: Int
+    public var batchSize: Int
 
     public init(reader: inout ConfigurationReader) {
         let defaults = RetryPolicy()
@@ -23,6 +26,7 @@ public struct ConsumerSettings: Sendable {
         deliveryLimit = reader.int("DELIVERY_LIMIT", default: 20, range: 1...1000)
         prefetch = reader.int("PREFETCH", default: 100, range: 1...10_000)
         concurrency = reader.int("CONCURRENCY", default: 8, range: 1...1000)
+        batchSize = reader.int("BATCH_SIZE", default: 50, range: 1...1000)
         if concurrency > prefetch {
             reader.report("CONCURRENCY", expected: "at most PREFETCH (\(prefetch))", found: "\(concurrency)")
         }

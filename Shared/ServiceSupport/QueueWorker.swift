@@ -11,7 +11,7 @@ public struct QueueWorker: Sendable {
 
     public init(
         service: ServiceSettings, consumer settings: ConsumerSettings, routingKeys: [String], publisher: Publisher,
-        handler: @escaping DeliveryProcessor.Handler
+        batchHandler: @escaping DeliveryProcessor.BatchHandler
     ) {
         topology = settings.topology(consumer: service.identity.service, routingKeys: routingKeys)
         consumer = Consumer(
@@ -19,8 +19,8 @@ public struct QueueWorker: Sendable {
             queue: topology.workQueue, topology: topology.topology, options: .init(prefetch: UInt16(settings.prefetch)),
             logger: Logger(label: "amqp"))
         processor = DeliveryProcessor(
-            consumer: consumer, publisher: publisher, topology: topology, options: .init(concurrency: settings.concurrency),
-            logger: Logger(label: "worker"), handler: handler)
+            consumer: consumer, publisher: publisher, topology: topology, options: .init(concurrency: settings.concurrency, batchSize: settings.batchSize),
+            logger: Logger(label: "worker"), batchHandler: batchHandler)
     }
 
     /// `amqp-consumer`.
