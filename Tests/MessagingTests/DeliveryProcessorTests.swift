@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Messaging
 import Synchronization
@@ -120,6 +121,72 @@ extension BrokerIntegrationTests {
                     #expect(malformedCopy.message.headers[ConveyorHeader.attempt] == 1)
                     #expect(malformedCopy.message.headers[ConveyorHeader.failureDetail] == "not JSON")
                 }
+            }
+        }
+
+        @Test func batchesSettleEachDeliveryByItsOwnOutcome() async throws {
+            let configuration = try TestBroker.configuration()
+            let name = TestBroker.uniqueName("batch")
+            let queues = consumerTopology(name)
+            let log = HandlerLog()
+            let batchSizes = Mutex<[Int]>([])
+            let heldOnce = Mutex<Set<String>>([])
+            // Given up on: handled once; held once for its dependency: twice.
+            let expectedCalls: @Sendable (Int) -> Int = { $0 % 3 == 0 && $0 % 5 != 0 ? 2 : 1 }
+            try await TestBroker.withTopology(queues.topology, configuration: configuration) {
+                let (publisher, consumer, deadLetters) = endpoints(name, queues, configuration)
+                let processor = DeliveryProcessor(
+                    consumer: consumer, publisher: publisher, topology: queues,
+                    options: .init(concurrency: 2, batchSize: 8, dependencyBackoff: Backoff(initial: .milliseconds(50), maximum: .milliseconds(100))),
+                    logger: TestBroker.logger("test.processor"),
+                    batchHandler: { deliveries in
+                    batchSizes.withLock { $0.append(deliveries.count) }
+                    return deliveries.map { delivery in
+                        let id = delivery.message.messageID ?? ""
+                        _ = log.record(delivery)
+                        let number = Int(id.dropFirst(2)) ?? 0
+                        if number % 5 == 0 { return .giveUp(reason: "bad", detail: "\(id) cannot be handled") }
+                        // Every third message finds its dependency down once: only it is handed back.
+                        if number % 3 == 0, heldOnce.withLock({ $0.insert(id).inserted }) {
+                            return .dependencyUnavailable(detail: "down for \(id)")
+                        }
+                        return .done
+                    }
+                })
+                try await TestBroker.withServices([publisher, consumer, deadLetters]) {
+                    // Published before the processor starts, so batches find several waiting.
+                    for number in 1...40 {
+                        let message = Message(body: Array("\(number)".utf8), messageID: "m-\(number)", type: "order.created")
+                        try await publisher.publish(message, exchange: queues.eventsExchange, routingKey: "order.created")
+                    }
+                    try await TestBroker.withServices([processor]) {
+                        let parked = try await within(.seconds(20), "eight dead letters") {
+                            var parked: Set<String> = []
+                            for await delivery in deadLetters.deliveries {
+                                parked.insert(delivery.message.messageID ?? "")
+                                await delivery.ack()
+                                if parked.count == 8 { break }
+                            }
+                            return parked
+                        }
+                        #expect(parked == Set(stride(from: 5, through: 40, by: 5).map { "m-\($0)" }))
+                        try await within(.seconds(10), "every message handled, the held ones again") {
+                            while (1...40).contains(where: { log.calls(of: "m-\($0)").count < expectedCalls($0) }) {
+                                try await Task.sleep(for: .milliseconds(20))
+                            }
+                        }
+                    }
+                }
+                for number in 1...40 {
+                    let calls = log.calls(of: "m-\(number)")
+                    #expect(calls.count == expectedCalls(number), "m-\(number) handled \(calls.count) times")
+                    #expect(calls.allSatisfy { $0.attempt == 1 })
+                }
+                let sizes = batchSizes.withLock { $0 }
+                #expect(sizes.allSatisfy { (1...8).contains($0) })
+                let heldCount = (1...40).filter { $0 % 3 == 0 && $0 % 5 != 0 }.count
+                let handledTotal: Int = sizes.reduce(0, +)
+                #expect(handledTotal == 40 + heldCount)
             }
         }
 
