@@ -21,6 +21,11 @@ public actor PostgresConnection: PostgresQuerying {
     private var isClosed = false
     private var noticeSink: NoticeSink?
     private var cancelRequest: CancelRequest?
+    /// Statements prepared on this session, by their text and parameter types.
+    private var prepared: [PreparedStatementKey: String] = [:]
+    /// The most statements a session keeps prepared; the rest run unnamed (parsed and planned
+    /// each time), so statements built at run time cannot grow the server's memory without bound.
+    static let preparedStatementLimit = 256
 
     public nonisolated var unownedExecutor: UnownedSerialExecutor {
         executor.asUnownedSerialExecutor()
@@ -93,6 +98,7 @@ public actor PostgresConnection: PostgresQuerying {
     public func close() {
         isClosed = true
         cancelRequest = nil
+        prepared = [:]
         if let handle {
             PQfinish(handle)
             self.handle = nil
@@ -169,16 +175,39 @@ public actor PostgresConnection: PostgresQuerying {
         return handle
     }
 
+    /// Runs a statement with the extended protocol. The first run of a statement on this
+    /// session prepares it (named, so the server parses it once and can reuse its plan); later
+    /// runs only bind and execute.
     private func execute(_ sql: String, _ parameters: [any PostgresBindable], on handle: OpaquePointer) throws -> PostgresRows {
         let types = parameters.map { type(of: $0).postgresType.rawValue }
         let texts = parameters.map { parameter in parameter.postgresText.map { strdup($0) } ?? nil }
         defer { texts.forEach { free($0) } }
         let constTexts = texts.map { $0.map { UnsafePointer($0) } }
-        let result: OpaquePointer? = PQexecParams(handle, sql, Int32(parameters.count), types, constTexts, nil, nil, 0)
+        let result: OpaquePointer?
+        if let name = try preparedStatement(sql, types: types, on: handle) {
+            result = PQexecPrepared(handle, name, Int32(parameters.count), constTexts, nil, nil, 0)
+        } else {
+            result = PQexecParams(handle, sql, Int32(parameters.count), types, constTexts, nil, nil, 0)
+        }
         guard let result else { throw connectionError(handle) }
         defer { PQclear(result) }
         try check(result, on: handle)
         return PostgresRows(result: result)
+    }
+
+    /// The name of `sql` prepared on this session, preparing it first if needed; nil once the
+    /// session holds ``preparedStatementLimit`` statements. Prepared statements belong to the
+    /// session, not to a transaction: a rollback keeps them.
+    private func preparedStatement(_ sql: String, types: [UInt32], on handle: OpaquePointer) throws -> String? {
+        let key = PreparedStatementKey(sql: sql, types: types)
+        if let name = prepared[key] { return name }
+        guard prepared.count < Self.preparedStatementLimit else { return nil }
+        let name = "conveyor_\(prepared.count + 1)"
+        guard let result = PQprepare(handle, name, sql, Int32(types.count), types) else { throw connectionError(handle) }
+        defer { PQclear(result) }
+        try check(result, on: handle)
+        prepared[key] = name
+        return name
     }
 
     private func check(_ result: OpaquePointer, on handle: OpaquePointer) throws {
@@ -202,4 +231,10 @@ public actor PostgresConnection: PostgresQuerying {
         let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
         return text.isEmpty ? "unknown libpq error" : text
     }
+}
+
+/// A statement as the server prepared it: its text and the types its parameters were declared with.
+struct PreparedStatementKey: Hashable, Sendable {
+    var sql: String
+    var types: [UInt32]
 }

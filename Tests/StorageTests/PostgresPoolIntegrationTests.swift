@@ -134,6 +134,53 @@ extension IntegrationTests {
             }
         }
 
+        @Test func arraysRoundTripThroughUnnest() async throws {
+            try await TestDatabase.withSchema { pool, _ in
+                let texts: [String?] = ["plain", "zażółć \"double\" \\ back, {braces}", nil, "NULL", ""]
+                let dates = [Date(timeIntervalSince1970: 0), Date(timeIntervalSince1970: 1_714_566_896.123456)]
+                let rows = try await pool.query(
+                    """
+                    SELECT t.value, t.position FROM unnest($1::text[]) WITH ORDINALITY AS t(value, position) ORDER BY t.position
+                    """,
+                    [PostgresArray(texts)])
+                #expect(try rows.map { try $0.decode(String?.self, "value") } == texts)
+                let typed = try await pool.query(
+                    "SELECT (SELECT array_agg(d ORDER BY d) FROM unnest($1::timestamptz[]) d) = $1::timestamptz[] AS same, cardinality($2::int8[]) AS n",
+                    [PostgresArray(dates), PostgresArray([Int64.min, 0, Int64.max])])
+                #expect(try typed[0].decode(Bool.self, "same"))
+                #expect(try typed[0].decode(Int.self, "n") == 3)
+                #expect(PostgresArray([String]()).postgresText == "{}")
+            }
+        }
+
+        @Test func preparedStatementsOutliveRollbacksAndRunTimeSQLStaysBounded() async throws {
+            try await TestDatabase.withSchema(maxConnections: 1) { pool, _ in
+                let sql = "SELECT $1::int8 + 1 AS next"
+                // Prepared inside a transaction that rolls back, then used again outside it.
+                await #expect(throws: PostgresError.self) {
+                    try await pool.withTransaction { transaction in
+                        #expect(try await transaction.query(sql, [1])[0].decode(Int.self, "next") == 2)
+                        try await transaction.execute("SELECT 1 / 0")
+                    }
+                }
+                #expect(try await pool.query(sql, [41])[0].decode(Int.self, "next") == 42)
+                // A failed statement leaves the session usable, and fails again the same way.
+                for _ in 0..<2 {
+                    await #expect(throws: PostgresError.self) { try await pool.query("SELECT * FROM no_such_table") }
+                }
+                // More distinct statements than a session keeps prepared all still run.
+                for value in 0..<300 {
+                    let rows = try await pool.query("SELECT \(value) + $1::int8 AS total", [1])
+                    #expect(try rows[0].decode(Int.self, "total") == value + 1)
+                }
+                let statements = try await pool.query("SELECT count(*)::int8 AS n FROM pg_prepared_statements")
+                #expect(try statements[0].decode(Int.self, "n") <= 256)
+                // The same text with other parameter types is another statement.
+                #expect(try await pool.query("SELECT $1 AS value", ["text"])[0].decode(String.self, "value") == "text")
+                #expect(try await pool.query("SELECT $1 AS value", [7])[0].decode(Int.self, "value") == 7)
+            }
+        }
+
         @Test func noticesGoToTheLoggerNotStderr() async throws {
             try await TestDatabase.withSchema { pool, _ in
                 // A NOTICE must not break the statement or the connection.
