@@ -51,8 +51,8 @@ struct ConveyorBench: AsyncParsableCommand {
     @Option(help: "Queue type: quorum or classic.")
     var queueType = "quorum"
 
-    @Option(help: "Workloads to run, comma-separated: publish, consume, insert, db.")
-    var only = "publish,consume,insert,db"
+    @Option(help: "Workloads to run, comma-separated: publish, consume, insert, db, tx.")
+    var only = "publish,consume,insert,db,tx"
 
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
@@ -85,6 +85,7 @@ struct ConveyorBench: AsyncParsableCommand {
         if workloads.contains("consume") { results.append(("consume", try await bench.consumeAndAck())) }
         if workloads.contains("insert") { results.append(("insert", try await bench.consumeAndInsert())) }
         if workloads.contains("db") { results.append(("db", try await bench.roundTrips())) }
+        if workloads.contains("tx") { results.append(("tx", try await bench.roundTrips(perTransaction: 5))) }
         report(results)
     }
 
@@ -104,9 +105,10 @@ struct ConveyorBench: AsyncParsableCommand {
             "consume": "consume + ack each",
             "insert": "consume + \(batch)-row INSERT + ack each",
             "db": "SELECT $1::int8, \(dbWorkers) tasks",
+            "tx": "5 x SELECT $1::int8 per transaction, \(dbWorkers) tasks",
         ]
         for (name, measurement) in results {
-            let unit = name == "db" ? "queries/s" : "msgs/s"
+            let unit = name == "db" || name == "tx" ? "queries/s" : "msgs/s"
             print(
                 "  \(labels[name, default: name].padding(toLength: 44, withPad: " ", startingAt: 0)) "
                     + "\(String(format: "%9.0f", measurement.rate)) \(unit)  (\(measurement.count) in \(String(format: "%.2f", measurement.seconds)) s)")

@@ -97,7 +97,9 @@ struct Workloads: Sendable {
         }
     }
 
-    func roundTrips() async throws -> Measurement {
+    /// `SELECT $1::int8` from `dbWorkers` tasks: each on its own through the pool, or, with
+    /// `perTransaction`, that many in each transaction (BEGIN and COMMIT not counted).
+    func roundTrips(perTransaction: Int? = nil) async throws -> Measurement {
         let pool = PostgresPool(configuration: .init(connection: postgres, maxConnections: dbWorkers), logger: logger)
         do {
             // Open every connection before the clock starts.
@@ -108,28 +110,41 @@ struct Workloads: Sendable {
                 try await group.waitForAll()
             }
             let next = Ticket()
+            let tasks = queries / (perTransaction ?? 1)
             let start = ContinuousClock.now
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<dbWorkers {
                     group.addTask {
                         while true {
                             let value = next.take()
-                            guard value < queries else { return }
-                            let rows = try await pool.query("SELECT $1::int8 AS v", [Int64(value)])
-                            guard try rows[0].decode(Int64.self, "v") == Int64(value) else {
-                                throw BenchError("query \(value) returned the wrong value")
+                            guard value < tasks else { return }
+                            guard let perTransaction else {
+                                try await Self.select(value, in: pool)
+                                continue
+                            }
+                            try await pool.withTransaction { transaction in
+                                for offset in 0..<perTransaction {
+                                    try await Self.select(value * perTransaction + offset, in: transaction)
+                                }
                             }
                         }
                     }
                 }
                 try await group.waitForAll()
             }
-            let measurement = Measurement(count: queries, since: start)
+            let measurement = Measurement(count: tasks * (perTransaction ?? 1), since: start)
             await pool.close()
             return measurement
         } catch {
             await pool.close()
             throw error
+        }
+    }
+
+    private static func select(_ value: Int, in database: some PostgresQuerying) async throws {
+        let rows = try await database.query("SELECT $1::int8 AS v", [Int64(value)])
+        guard try rows[0].decode(Int64.self, "v") == Int64(value) else {
+            throw BenchError("query \(value) returned the wrong value")
         }
     }
 

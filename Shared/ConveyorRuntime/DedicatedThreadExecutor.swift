@@ -7,8 +7,13 @@ import Foundation
 /// these keeps its C handle as ordinary isolated state, and its blocking calls never occupy a
 /// thread of Swift's cooperative pool.
 ///
+/// It is also a `TaskExecutor`: code that makes several calls to such an actor in a row (a
+/// database transaction) can run under `withTaskExecutorPreference` on the same thread, so
+/// going from its own code to the actor and back is a queue operation on that thread rather
+/// than a wake-up of another one.
+///
 /// The thread lives until ``shutdown()`` is called and the queued jobs have run.
-public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable {
+public final class DedicatedThreadExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
     // @unchecked Sendable: `jobs`, `head`, `isShutDown`, `wakeHandler` and `thread` are only read
     // or written while holding `condition`; `name` is immutable.
     private let condition = NSCondition()
@@ -44,6 +49,10 @@ public final class DedicatedThreadExecutor: SerialExecutor, @unchecked Sendable 
 
     public func asUnownedSerialExecutor() -> UnownedSerialExecutor {
         UnownedSerialExecutor(ordinary: self)
+    }
+
+    public func asUnownedTaskExecutor() -> UnownedTaskExecutor {
+        UnownedTaskExecutor(ordinary: self)
     }
 
     /// Installs a closure called (from the enqueuing thread) every time a job is enqueued.
