@@ -44,6 +44,22 @@ private actor ThreadProbe {
         #expect(!executor.isCurrentThread)
     }
 
+    @Test func aTaskPreferringItRunsItsOwnCodeOnTheThreadBetweenActorCalls() async {
+        let executor = DedicatedThreadExecutor(name: "probe-prefer")
+        defer { executor.shutdown() }
+        let probe = ThreadProbe(executor: executor)
+        let onThread = await withTaskExecutorPreference(executor) { () async -> [Bool] in
+            var seen = [executor.isCurrentThread]
+            for _ in 0..<3 {
+                _ = await probe.increment()
+                seen.append(executor.isCurrentThread)
+            }
+            return seen
+        }
+        #expect(onThread == [true, true, true, true])
+        #expect(await probe.increment() == 4)
+    }
+
     @Test func jobsAreSerialized() async {
         let executor = DedicatedThreadExecutor(name: "probe-serial")
         defer { executor.shutdown() }
