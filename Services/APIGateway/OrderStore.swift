@@ -29,7 +29,9 @@ struct OrderStore: Sendable {
         if idempotencyKey == nil && request.orderId == nil {
             // Nothing to look up first: the order, its lines, history and event are one statement,
             // atomic on its own, after one read of the catalog.
-            return try await insertOrder(request, traceparent: traceparent, in: pool)
+            return try await pool.withConnection { connection in
+                try await insertOrder(request, traceparent: traceparent, in: connection)
+            }
         }
         let fingerprint = try request.fingerprint()
         do {

@@ -28,20 +28,16 @@ extension PostgresPool {
         while true {
             do {
                 return try await withConnection { connection in
-                    // Unless the caller is isolated to an actor, the body runs on the connection's
-                    // own thread: its statements then need no thread switches.
-                    try await withTaskExecutorPreference(connection.executor, isolation: isolation) {
-                        _ = try await connection.run("BEGIN ISOLATION LEVEL \(isolationLevel.rawValue)", [], cancellable: true)
-                        do {
-                            let value = try await body(PostgresTransaction(connection: connection, attempt: attempt))
-                            _ = try await connection.run("COMMIT", [], cancellable: false)
-                            return value
-                        } catch {
-                            // A connection that cannot roll back is not reused: the pool closes it,
-                            // and the server rolls the transaction back.
-                            _ = try? await connection.run("ROLLBACK", [], cancellable: false)
-                            throw error
-                        }
+                    _ = try await connection.run("BEGIN ISOLATION LEVEL \(isolationLevel.rawValue)", [], cancellable: true)
+                    do {
+                        let value = try await body(PostgresTransaction(connection: connection, attempt: attempt))
+                        _ = try await connection.run("COMMIT", [], cancellable: false)
+                        return value
+                    } catch {
+                        // A connection that cannot roll back is not reused: the pool closes it,
+                        // and the server rolls the transaction back.
+                        _ = try? await connection.run("ROLLBACK", [], cancellable: false)
+                        throw error
                     }
                 }
             } catch let error as PostgresError where (error.isSerializationFailure || error.isDeadlock) && attempt < maxAttempts {

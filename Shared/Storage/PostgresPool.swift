@@ -36,6 +36,7 @@ public final class PostgresPool: PostgresQuerying, Service, Sendable {
     }
 
     /// Lends a connection to `body` and takes it back afterwards, even when `body` throws.
+    /// Unless the caller is isolated to an actor, `body` runs on the connection's thread.
     ///
     /// Don't keep the connection beyond `body`. A connection left inside a transaction or
     /// broken is closed instead of reused.
@@ -55,7 +56,11 @@ public final class PostgresPool: PostgresQuerying, Service, Sendable {
             throw error
         }
         do {
-            let value = try await body(connection)
+            // Unless the caller is isolated to an actor, the body runs on the connection's own
+            // thread: several statements in a row then need no thread switches.
+            let value = try await withTaskExecutorPreference(connection.executor, isolation: isolation) {
+                try await body(connection)
+            }
             await connections.giveBack(connection)
             return value
         } catch {
