@@ -22,13 +22,12 @@ struct OrderStore: Sendable {
     // MARK: Create
 
     /// Creates the order (`PENDING`), its first history row and its `order.created` event
-    /// atomically: one statement, or one transaction when an earlier request must be looked up
-    /// first. With an idempotency key or a client-chosen order id, a repeat of the
+    /// atomically: one statement, or one transaction with an idempotency key. With an idempotency key or a client-chosen order id, a repeat of the
     /// same request returns the first answer; a different request is a ``Problem`` (409/422).
     func create(_ request: CreateOrderRequest, idempotencyKey: String?, traceparent: String?) async throws -> Creation {
-        if idempotencyKey == nil && request.orderId == nil {
-            // Nothing to look up first: the order, its lines, history and event are one statement,
-            // atomic on its own, after one read of the catalog.
+        if idempotencyKey == nil {
+            // The order, its lines, history and event are one statement, atomic on its own, after
+            // one read of the catalog.
             return try await pool.withConnection { connection in
                 try await insertOrder(request, traceparent: traceparent, in: connection)
             }
@@ -99,17 +98,14 @@ struct OrderStore: Sendable {
 
     private func insertOrder(_ request: CreateOrderRequest, traceparent: String?, in database: some PostgresQuerying) async throws -> Creation {
         let orderID = request.orderId ?? UUID()
-        if request.orderId != nil, let existing = try await loadOrder(orderID, in: database) {
-            guard existing.order.matches(request) else {
-                throw Problem(
-                    .conflict, type: "urn:conveyor:problem:order-exists", title: "The order exists with other content",
-                    detail: "order \(orderID.uuidString.lowercased()) was created before with different content",
-                    currentStatus: existing.order.status)
-            }
-            return .replayed(CreatedOrder(order: existing.order, eventID: existing.creationEventID ?? orderID))
+        let items: [LineItem]
+        do {
+            items = try await price(request, in: database)
+        } catch let problem as Problem where request.orderId != nil {
+            // A repeat of an earlier request is answered as before, whatever the catalog says now.
+            guard let existing = try await loadOrder(orderID, in: database) else { throw problem }
+            return try replay(existing, of: request)
         }
-
-        let items = try await price(request, in: database)
         let total: Money
         do {
             total = try Order.total(of: items, in: request.currency)
@@ -120,24 +116,28 @@ struct OrderStore: Sendable {
         let order = Order(id: orderID, customer: request.customer, items: items, total: total, status: .pending, createdAt: now, updatedAt: now)
         let event = OrderEvent(type: .orderCreated, source: service, time: now, traceparent: traceparent, data: OrderEventData(order: order))
 
-        // Foreign keys are checked at the end of the statement, when every part is written.
-        let outbox = try Outbox.Insertion([OutboxEvent(event)], firstParameter: 15)
-        _ = try await database.query(
+        // Foreign keys are checked at the end of the statement, when every part is written. A
+        // client-chosen id that exists already writes nothing (waiting for a concurrent request
+        // with that id to commit first).
+        let outbox = try Outbox.Insertion([OutboxEvent(event)], firstParameter: 15, when: "EXISTS (SELECT 1 FROM new_order)")
+        let written = try await database.query(
             """
             WITH new_order AS (
                 INSERT INTO orders (id, customer_id, customer_name, customer_email, currency, total_minor, status, created_at, updated_at)
                 VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $7)
+                ON CONFLICT (id) DO NOTHING RETURNING id
             ), lines AS (
                 INSERT INTO order_items (order_id, line, sku, name, qty, unit_price_minor)
                 SELECT $1, t.line, t.sku, t.name, t.qty, t.price
                 FROM unnest($8::int8[], $9::text[], $10::text[], $11::int8[], $12::int8[]) AS t(line, sku, name, qty, price)
+                WHERE EXISTS (SELECT 1 FROM new_order)
             ), history AS (
                 INSERT INTO order_events (order_id, from_status, to_status, step, actor, detail)
-                VALUES ($1, NULL, 'PENDING', 'created', $13, $14)
+                SELECT $1, NULL, 'PENDING', 'created', $13, $14 WHERE EXISTS (SELECT 1 FROM new_order)
             ), events AS (
                 \(outbox.sql)
             )
-            \(Outbox.notifySQL)
+            SELECT EXISTS (SELECT 1 FROM new_order) AS created, \(Outbox.notifyCall)
             """,
             [
                 orderID, order.customer.id, order.customer.name, order.customer.email, total.currency.code, total.minorUnits, now,
@@ -146,7 +146,25 @@ struct OrderStore: Sendable {
                 PostgresArray(items.map(\.unitPrice.minorUnits)),
                 service, try PostgresJSON(encoding: JSONValue.object(["eventId": .string(event.id.uuidString.lowercased())])),
             ] + outbox.parameters)
+        guard try written.first?.decode(Bool.self, "created") == true else {
+            guard let existing = try await loadOrder(orderID, in: database) else {
+                throw StoredOrderError(orderID: orderID)
+            }
+            return try replay(existing, of: request)
+        }
         return .created(CreatedOrder(order: order, eventID: event.id))
+    }
+
+    /// The answer to a request naming an order that exists: the first answer when the request
+    /// is the same, else a ``Problem`` (409).
+    private func replay(_ existing: StoredOrder, of request: CreateOrderRequest) throws -> Creation {
+        guard existing.order.matches(request) else {
+            throw Problem(
+                .conflict, type: "urn:conveyor:problem:order-exists", title: "The order exists with other content",
+                detail: "order \(existing.order.id.uuidString.lowercased()) was created before with different content",
+                currentStatus: existing.order.status)
+        }
+        return .replayed(CreatedOrder(order: existing.order, eventID: existing.creationEventID ?? existing.order.id))
     }
 
     /// Prices every requested line from the catalog; unknown skus and prices in another

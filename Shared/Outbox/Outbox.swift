@@ -20,21 +20,24 @@ public enum Outbox {
     public static func enqueue(_ events: [OutboxEvent], in transaction: PostgresTransaction) async throws {
         guard !events.isEmpty else { return }
         let insertion = try Insertion(events, firstParameter: 1)
-        _ = try await transaction.query("WITH written AS (\(insertion.sql)) \(notifySQL)", insertion.parameters)
+        _ = try await transaction.query("WITH written AS (\(insertion.sql)) SELECT \(notifyCall)", insertion.parameters)
     }
 
-    /// Wakes the relays; a statement that writes events with an ``Insertion`` ends with it.
-    public static let notifySQL = "SELECT pg_notify('\(channel)', '')"
+    /// Wakes the relays (once the transaction commits): a statement that writes events with
+    /// an ``Insertion`` ends by selecting it.
+    public static let notifyCall = "pg_notify('\(channel)', '')"
 
     /// The `INSERT` writing events into the outbox, for a statement that writes them together
     /// with the change that caused them (as a data-modifying `WITH` query), so one statement
-    /// does it all. End that statement with ``Outbox/notifySQL``.
+    /// does it all. End that statement by selecting ``Outbox/notifyCall``.
     public struct Insertion: Sendable {
         /// The statement, its parameters numbered from the `firstParameter` it was made with.
         public let sql: String
         public let parameters: [any PostgresBindable]
 
-        public init(_ events: [OutboxEvent], firstParameter first: Int) throws {
+        /// - Parameter condition: an SQL condition the events are written under, e.g. that the
+        ///   change causing them was made.
+        public init(_ events: [OutboxEvent], firstParameter first: Int, when condition: String? = nil) throws {
             let properties = try events.map {
                 try PostgresJSON(encoding: OutboxProperties(type: $0.type, correlationID: $0.correlationID, traceparent: $0.traceparent)).text
             }
@@ -44,7 +47,7 @@ public enum Outbox {
                 SELECT e.event_id, e.exchange, e.routing_key, e.envelope::jsonb, e.headers::jsonb, e.created_at
                 FROM unnest(\(p[0])::uuid[], \(p[1])::text[], \(p[2])::text[], \(p[3])::text[], \(p[4])::text[], \(p[5])::timestamptz[])
                     AS e(event_id, exchange, routing_key, envelope, headers, created_at)
-                """
+                """ + (condition.map { "\nWHERE \($0)" } ?? "")
             parameters = [
                 PostgresArray(events.map(\.eventID)), PostgresArray(events.map(\.exchange)), PostgresArray(events.map(\.routingKey)),
                 PostgresArray(events.map { String(decoding: $0.envelope, as: UTF8.self) }), PostgresArray(properties),

@@ -107,6 +107,33 @@ extension EndToEnd {
                     try await pipeline.post("/orders", json: #"{"orderId":"\#(orderID)","customerId":"c-id","items":[{"sku":"SKU-3","qty":3}]}"#),
                     409)
                 #expect(conflict["currentStatus"] as? String == "PENDING")
+
+                // The same new order id posted eight times at once: one order, seven replays.
+                let raced = UUID().uuidString.lowercased()
+                let racing = #"{"orderId":"\#(raced)","customerId":"c-race","items":[{"sku":"SKU-1","qty":1}]}"#
+                let ordersURL = pipeline.api + "/orders"
+                let replies = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                    for _ in 0..<8 {
+                        group.addTask {
+                            let reply = try await HTTPProbe.request(
+                                "POST", ordersURL, body: Data(racing.utf8), headers: ["Content-Type": "application/json"])
+                            return (reply.status, reply.headers["idempotent-replayed"])
+                        }
+                    }
+                    return try await group.reduce(into: []) { $0.append($1) }
+                }
+                #expect(replies.allSatisfy { $0.0 == 201 })
+                #expect(replies.filter { $0.1 == "true" }.count == 7)
+                let counts = try await pipeline.database.query(
+                    """
+                    SELECT (SELECT count(*) FROM order_items WHERE order_id = $1)::int8 AS items,
+                           (SELECT count(*) FROM order_events WHERE order_id = $1 AND step = 'created')::int8 AS history,
+                           (SELECT count(*) FROM outbox WHERE routing_key = 'order.created' AND lower(envelope->'data'->>'orderId') = $2)::int8 AS events
+                    """,
+                    [UUID(uuidString: raced)!, raced])
+                #expect(try counts[0].decode(Int.self, "items") == 1)
+                #expect(try counts[0].decode(Int.self, "history") == 1)
+                #expect(try counts[0].decode(Int.self, "events") == 1)
             }
         }
 
