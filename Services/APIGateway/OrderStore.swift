@@ -12,6 +12,21 @@ struct OrderStore: Sendable {
     let service: String
     /// How long a stored `Idempotency-Key` answer is replayed.
     let idempotencyRetention: Duration
+    private let writer: OrderWriter
+    /// New orders of concurrent requests, written together.
+    private let batcher: Batcher<OrderWriter.NewOrder, Creation>
+
+    /// - Parameters:
+    ///   - batchSize: the most orders of concurrent requests written in one statement.
+    init(pool: PostgresPool, service: String, idempotencyRetention: Duration, batchSize: Int = 64) {
+        self.pool = pool
+        self.service = service
+        self.idempotencyRetention = idempotencyRetention
+        let writer = OrderWriter(pool: pool, service: service)
+        self.writer = writer
+        // Two batches at once: one is being written while the next one gathers.
+        batcher = Batcher(maxBatchSize: batchSize, concurrentBatches: 2) { orders in await writer.write(orders) }
+    }
 
     enum Creation: Sendable {
         case created(CreatedOrder)
@@ -22,15 +37,14 @@ struct OrderStore: Sendable {
     // MARK: Create
 
     /// Creates the order (`PENDING`), its first history row and its `order.created` event
-    /// atomically: one statement, or one transaction with an idempotency key. With an idempotency key or a client-chosen order id, a repeat of the
+    /// atomically: one statement (shared with concurrent requests), or one transaction with an
+    /// idempotency key. With an idempotency key or a client-chosen order id, a repeat of the
     /// same request returns the first answer; a different request is a ``Problem`` (409/422).
     func create(_ request: CreateOrderRequest, idempotencyKey: String?, traceparent: String?) async throws -> Creation {
         if idempotencyKey == nil {
-            // The order, its lines, history and event are one statement, atomic on its own, after
-            // one read of the catalog.
-            return try await pool.withConnection { connection in
-                try await insertOrder(request, traceparent: traceparent, in: connection)
-            }
+            // Written with the orders of other requests arriving meanwhile: one read of the
+            // catalog and one statement, atomic on its own, for all of them.
+            return try await batcher.submit(OrderWriter.NewOrder(request: request, traceparent: traceparent))
         }
         let fingerprint = try request.fingerprint()
         do {
@@ -51,7 +65,8 @@ struct OrderStore: Sendable {
                     return .replayed(replay)
                 }
             }
-            let creation = try await insertOrder(request, traceparent: traceparent, in: transaction)
+            let creation = try await writer.writeOne(
+                OrderWriter.NewOrder(request: request, traceparent: traceparent), in: transaction)
             if let idempotencyKey {
                 let answer = switch creation {
                 case .created(let answer), .replayed(let answer): answer
@@ -96,108 +111,6 @@ struct OrderStore: Sendable {
         return try Timestamp.jsonDecoder().decode(CreatedOrder.self, from: Data(body.utf8))
     }
 
-    private func insertOrder(_ request: CreateOrderRequest, traceparent: String?, in database: some PostgresQuerying) async throws -> Creation {
-        let orderID = request.orderId ?? UUID()
-        let items: [LineItem]
-        do {
-            items = try await price(request, in: database)
-        } catch let problem as Problem where request.orderId != nil {
-            // A repeat of an earlier request is answered as before, whatever the catalog says now.
-            guard let existing = try await loadOrder(orderID, in: database) else { throw problem }
-            return try replay(existing, of: request)
-        }
-        let total: Money
-        do {
-            total = try Order.total(of: items, in: request.currency)
-        } catch {
-            throw Problem.validation(ValidationFailure([FieldError(field: "items", message: "the total is out of range")]))
-        }
-        let now = Date()
-        let order = Order(id: orderID, customer: request.customer, items: items, total: total, status: .pending, createdAt: now, updatedAt: now)
-        let event = OrderEvent(type: .orderCreated, source: service, time: now, traceparent: traceparent, data: OrderEventData(order: order))
-
-        // Foreign keys are checked at the end of the statement, when every part is written. A
-        // client-chosen id that exists already writes nothing (waiting for a concurrent request
-        // with that id to commit first).
-        let outbox = try Outbox.Insertion([OutboxEvent(event)], firstParameter: 15, when: "EXISTS (SELECT 1 FROM new_order)")
-        let written = try await database.query(
-            """
-            WITH new_order AS (
-                INSERT INTO orders (id, customer_id, customer_name, customer_email, currency, total_minor, status, created_at, updated_at)
-                VALUES ($1, $2, $3, $4, $5, $6, 'PENDING', $7, $7)
-                ON CONFLICT (id) DO NOTHING RETURNING id
-            ), lines AS (
-                INSERT INTO order_items (order_id, line, sku, name, qty, unit_price_minor)
-                SELECT $1, t.line, t.sku, t.name, t.qty, t.price
-                FROM unnest($8::int8[], $9::text[], $10::text[], $11::int8[], $12::int8[]) AS t(line, sku, name, qty, price)
-                WHERE EXISTS (SELECT 1 FROM new_order)
-            ), history AS (
-                INSERT INTO order_events (order_id, from_status, to_status, step, actor, detail)
-                SELECT $1, NULL, 'PENDING', 'created', $13, $14 WHERE EXISTS (SELECT 1 FROM new_order)
-            ), events AS (
-                \(outbox.sql)
-            )
-            SELECT EXISTS (SELECT 1 FROM new_order) AS created, \(Outbox.notifyCall)
-            """,
-            [
-                orderID, order.customer.id, order.customer.name, order.customer.email, total.currency.code, total.minorUnits, now,
-                PostgresArray(items.indices.map { Int64($0 + 1) }), PostgresArray(items.map(\.sku)),
-                PostgresArray(items.map(\.name)), PostgresArray(items.map { Int64($0.quantity) }),
-                PostgresArray(items.map(\.unitPrice.minorUnits)),
-                service, try PostgresJSON(encoding: JSONValue.object(["eventId": .string(event.id.uuidString.lowercased())])),
-            ] + outbox.parameters)
-        guard try written.first?.decode(Bool.self, "created") == true else {
-            guard let existing = try await loadOrder(orderID, in: database) else {
-                throw StoredOrderError(orderID: orderID)
-            }
-            return try replay(existing, of: request)
-        }
-        return .created(CreatedOrder(order: order, eventID: event.id))
-    }
-
-    /// The answer to a request naming an order that exists: the first answer when the request
-    /// is the same, else a ``Problem`` (409).
-    private func replay(_ existing: StoredOrder, of request: CreateOrderRequest) throws -> Creation {
-        guard existing.order.matches(request) else {
-            throw Problem(
-                .conflict, type: "urn:conveyor:problem:order-exists", title: "The order exists with other content",
-                detail: "order \(existing.order.id.uuidString.lowercased()) was created before with different content",
-                currentStatus: existing.order.status)
-        }
-        return .replayed(CreatedOrder(order: existing.order, eventID: existing.creationEventID ?? existing.order.id))
-    }
-
-    /// Prices every requested line from the catalog; unknown skus and prices in another
-    /// currency are field errors.
-    private func price(_ request: CreateOrderRequest, in database: some PostgresQuerying) async throws -> [LineItem] {
-        let rows = try await database.query(
-            "SELECT sku, name, unit_price_minor, currency::text AS currency FROM catalog WHERE sku = ANY($1::text[])",
-            [PostgresArray(request.items.map(\.sku))])
-        var catalog: [String: (name: String, price: Int64, currency: String)] = [:]
-        for row in rows {
-            catalog[try row.decode(String.self, "sku")] = (
-                try row.decode(String.self, "name"), try row.decode(Int64.self, "unit_price_minor"), try row.decode(String.self, "currency")
-            )
-        }
-        var errors: [FieldError] = []
-        var items: [LineItem] = []
-        for (index, requested) in request.items.enumerated() {
-            guard let entry = catalog[requested.sku] else {
-                errors.append(FieldError(field: "items[\(index)].sku", message: "unknown sku \(requested.sku)"))
-                continue
-            }
-            guard entry.currency == request.currency.code else {
-                errors.append(
-                    FieldError(field: "items[\(index)].sku", message: "\(requested.sku) is priced in \(entry.currency), not \(request.currency.code)"))
-                continue
-            }
-            items.append(
-                LineItem(sku: requested.sku, name: entry.name, quantity: requested.qty, unitPrice: Money(minorUnits: entry.price, currency: request.currency)))
-        }
-        guard errors.isEmpty else { throw Problem.validation(ValidationFailure(errors)) }
-        return items
-    }
-
     // MARK: Read
 
     struct StoredOrder: Sendable {
@@ -206,7 +119,7 @@ struct OrderStore: Sendable {
         var creationEventID: UUID?
     }
 
-    func loadOrder(_ id: UUID, in database: some PostgresQuerying, forUpdate: Bool = false) async throws -> StoredOrder? {
+    static func loadOrder(_ id: UUID, in database: some PostgresQuerying, forUpdate: Bool = false) async throws -> StoredOrder? {
         let rows = try await database.query(
             """
             SELECT o.id, o.customer_id, o.customer_name, o.customer_email, o.currency::text AS currency, o.total_minor, o.status,
@@ -246,7 +159,7 @@ struct OrderStore: Sendable {
     }
 
     func detail(of id: UUID) async throws -> OrderDetail? {
-        guard let stored = try await loadOrder(id, in: pool) else { return nil }
+        guard let stored = try await Self.loadOrder(id, in: pool) else { return nil }
         let history = try await pool.query(
             """
             SELECT from_status, to_status, step, actor, detail::text AS detail, created_at
@@ -345,7 +258,7 @@ struct OrderStore: Sendable {
     /// Cancels an order that has not finished processing, emitting `order.cancelled`.
     func cancel(_ id: UUID, traceparent: String?) async throws -> CancelledOrder {
         try await pool.withTransaction { transaction in
-            guard let stored = try await loadOrder(id, in: transaction, forUpdate: true) else {
+            guard let stored = try await Self.loadOrder(id, in: transaction, forUpdate: true) else {
                 throw Problem.orderNotFound(id.uuidString.lowercased())
             }
             var order = stored.order
