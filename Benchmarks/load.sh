@@ -6,6 +6,7 @@
 # Environment:
 #   CONVEYOR_LOAD_ORDERS        orders per run                     (20000)
 #   CONVEYOR_LOAD_CONCURRENCY   requests in flight                 (64)
+#   CONVEYOR_LOAD_RATE          orders per second to post; empty: as fast as answered ("")
 #   CONVEYOR_LOAD_SPREADS       the runs, in order                 ("few many")
 #   CONVEYOR_LOAD_TIMEOUT       seconds to wait for the e-mails    (600)
 #   CONVEYOR_LOAD_JSON          1: print each report as JSON       (0)
@@ -18,6 +19,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STACK="$ROOT/deploy/local/stack.sh"
 ORDERS=${CONVEYOR_LOAD_ORDERS:-20000}
 CONCURRENCY=${CONVEYOR_LOAD_CONCURRENCY:-64}
+RATE=${CONVEYOR_LOAD_RATE:-}
 SPREADS=${CONVEYOR_LOAD_SPREADS:-few many}
 TIMEOUT=${CONVEYOR_LOAD_TIMEOUT:-600}
 JSON=${CONVEYOR_LOAD_JSON:-0}
@@ -62,12 +64,13 @@ step "$(machine)"
 for spread in $SPREADS; do
     # The services settle between runs (outbox relays drained, connections idle).
     sleep 5
-    step "$ORDERS orders, concurrency $CONCURRENCY, $spread skus"
+    step "$ORDERS orders, concurrency $CONCURRENCY${RATE:+, $RATE orders/s}, $spread skus"
     arguments=(
         --api "$CONVEYOR_LOCAL_API_URL" --orders "$ORDERS" --concurrency "$CONCURRENCY"
         --sku-spread "$spread" --postgres-url "$CONVEYOR_TEST_POSTGRES_URL" --restock
         --timeout "$TIMEOUT" --pids "$("$STACK" pids | paste -sd, -)" --mail-dir "$CONVEYOR_LOCAL_MAIL_DIR"
     )
+    [[ -n $RATE ]] && arguments+=(--rate "$RATE")
     if [[ $JSON == 1 ]]; then
         "$LOAD" "${arguments[@]}" --json
     else

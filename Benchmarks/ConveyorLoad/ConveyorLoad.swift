@@ -21,6 +21,9 @@ struct ConveyorLoad: AsyncParsableCommand {
     @Option(help: "Requests in flight at once (one keep-alive connection each).")
     var concurrency = 64
 
+    @Option(help: "Orders per second to post (each timed from when it was due); without it, each connection posts its next order as soon as the last is answered.")
+    var rate: Double?
+
     @Option(help: "Skus to order, comma-separated (overrides --sku-spread).")
     var skus: String?
 
@@ -52,6 +55,7 @@ struct ConveyorLoad: AsyncParsableCommand {
 
     mutating func validate() throws {
         guard orders > 0, concurrency > 0, timeout > 0 else { throw ValidationError("--orders, --concurrency and --timeout must be positive") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be positive") }
         guard ["few", "many"].contains(skuSpread) else { throw ValidationError("--sku-spread is few or many") }
         guard !restock || postgresURL != nil else { throw ValidationError("--restock needs --postgres-url") }
         guard let url = URLComponents(string: api), url.scheme == "http", url.host != nil else {
@@ -92,8 +96,8 @@ struct ConveyorLoad: AsyncParsableCommand {
             peakReset[name] = ProcessSample.resetPeak(pid: pid)
         }
 
-        progress("posting \(orders) orders, concurrency \(concurrency), skus \(chosen.joined(separator: ",")), customer \(mix.customerID)")
-        let poster = OrderPoster(host: host, port: port, orders: orders, concurrency: concurrency, mix: mix)
+        progress("posting \(orders) orders, concurrency \(concurrency)\(rate.map { ", \($0) orders/s" } ?? ""), skus \(chosen.joined(separator: ",")), customer \(mix.customerID)")
+        let poster = OrderPoster(host: host, port: port, orders: orders, concurrency: concurrency, rate: rate, mix: mix)
         let outcome = try await poster.run()
         progress("accepted \(outcome.accepted.count) of \(orders) in \(String(format: "%.2f", outcome.seconds)) s")
 
@@ -126,7 +130,7 @@ struct ConveyorLoad: AsyncParsableCommand {
         }
         let services = measured.filter { Self.services.contains($0.name) }
         let report = LoadReport(
-            settings: .init(api: api, orders: orders, concurrency: concurrency, skus: chosen),
+            settings: .init(api: api, orders: orders, concurrency: concurrency, rate: rate, skus: chosen),
             accept: .init(
                 accepted: outcome.accepted.count,
                 rejected: Dictionary(uniqueKeysWithValues: outcome.statuses.filter { $0.key != 201 }.map { (String($0.key), $0.value) }),

@@ -6,6 +6,8 @@ struct LoadReport: Codable, Sendable {
         var api: String
         var orders: Int
         var concurrency: Int
+        /// Orders per second asked for; nil when posted as fast as answered.
+        var rate: Double?
         var skus: [String]
     }
 
@@ -68,6 +70,7 @@ struct LoadReport: Codable, Sendable {
         var lines: [String] = []
         lines.append(
             "conveyor-load: \(settings.orders) orders, concurrency \(settings.concurrency), "
+                + (settings.rate.map { "rate \(f($0, 0))/s, " } ?? "")
                 + "skus \(settings.skus.joined(separator: ",")), \(settings.api)")
         let rejected = accept.rejected.values.reduce(0, +)
         lines.append(

@@ -3,13 +3,18 @@ import NIOCore
 import NIOPosix
 import Synchronization
 
-/// Posts `orders` orders to `POST /orders` over `concurrency` keep-alive connections, each
-/// sending its next order as soon as the previous one is answered, and times every answer.
+/// Posts `orders` orders to `POST /orders` over `concurrency` keep-alive connections and times
+/// every answer. Without a `rate`, each connection sends its next order as soon as the previous
+/// one is answered (the most the system accepts). With a `rate`, order `i` is due `i / rate`
+/// seconds after the start and is sent then (or as soon as a connection is free): its latency
+/// counts from when it was due, so a system that falls behind shows it.
 struct OrderPoster: Sendable {
     let host: String
     let port: Int
     let orders: Int
     let concurrency: Int
+    /// Orders per second, or nil for as fast as they are answered.
+    let rate: Double?
     let mix: OrderMix
 
     /// What came back.
@@ -51,7 +56,7 @@ struct OrderPoster: Sendable {
         do {
             try await withThrowingTaskGroup(of: Outcome.self) { tasks in
                 for _ in 0..<concurrency {
-                    tasks.addTask { try await worker(ticket: ticket, group: group) }
+                    tasks.addTask { try await worker(ticket: ticket, start: start, group: group) }
                 }
                 for try await outcome in tasks {
                     total.merge(outcome)
@@ -69,7 +74,7 @@ struct OrderPoster: Sendable {
     }
 
     /// Posts orders until none are left; reconnects after a transport error.
-    private func worker(ticket: Ticket, group: any EventLoopGroup) async throws -> Outcome {
+    private func worker(ticket: Ticket, start: ContinuousClock.Instant, group: any EventLoopGroup) async throws -> Outcome {
         var outcome = Outcome()
         var index = ticket.take()
         var consecutiveFailures = 0
@@ -79,7 +84,12 @@ struct OrderPoster: Sendable {
                     while index < orders {
                         let id = UUID()
                         let body = ByteBuffer(string: mix.json(order: id, index: index))
-                        let sent = ContinuousClock.now
+                        var sent = ContinuousClock.now
+                        if let rate {
+                            let due = start + .seconds(Double(index) / rate)
+                            if sent < due { try await Task.sleep(until: due, clock: .continuous) }
+                            sent = due
+                        }
                         let response = try await connection.send(.POST, "/orders", json: body)
                         outcome.latencies.append((ContinuousClock.now - sent).milliseconds)
                         outcome.statuses[response.status, default: 0] += 1
