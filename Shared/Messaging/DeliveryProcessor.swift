@@ -166,15 +166,24 @@ public final class DeliveryProcessor: Service, Sendable {
 
             var waiting: [Delivery] = []
             var lastDetail = ""
-            await withDiscardingTaskGroup { group in
-                for (delivery, outcome) in zip(pending, outcomes) {
-                    if case .dependencyUnavailable(let detail) = outcome {
-                        waiting.append(delivery)
-                        lastDetail = detail
-                        continue
+            var republishing: [(Delivery, HandlerOutcome)] = []
+            for (delivery, outcome) in zip(pending, outcomes) {
+                switch outcome {
+                case .dependencyUnavailable(let detail):
+                    waiting.append(delivery)
+                    lastDetail = detail
+                case .done, .duplicate:
+                    await settle(delivery, as: outcome)  // an ack only queues
+                case .retry, .giveUp, .malformed:
+                    republishing.append((delivery, outcome))
+                }
+            }
+            if !republishing.isEmpty {
+                // Retry and dead-letter copies wait for their confirms, together.
+                await withDiscardingTaskGroup { group in
+                    for (delivery, outcome) in republishing {
+                        group.addTask { await self.settle(delivery, as: outcome) }
                     }
-                    // Acks only queue; retry and dead-letter copies wait for their confirms, together.
-                    group.addTask { await self.settle(delivery, as: outcome) }
                 }
             }
             guard !waiting.isEmpty else {
