@@ -2,21 +2,6 @@ import Foundation
 import Orders
 import Outbox
 
-/// An order as order-processor reads it before processing: locked, with its lines in sku order.
-struct PendingOrder: Sendable, Equatable {
-    var id: UUID
-    var status: OrderStatus
-    var customerID: String
-    var total: Money
-    var items: [OrderLine]
-}
-
-/// One line of an order: a sku and its quantity.
-struct OrderLine: Sendable, Equatable {
-    var sku: String
-    var qty: Int
-}
-
 /// What processing a batch of `order.created` events writes, decided in memory from the
 /// orders and the stock, so the whole batch is written with a handful of statements.
 ///

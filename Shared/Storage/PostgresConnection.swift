@@ -232,9 +232,3 @@ public actor PostgresConnection: PostgresQuerying {
         return text.isEmpty ? "unknown libpq error" : text
     }
 }
-
-/// A statement as the server prepared it: its text and the types its parameters were declared with.
-struct PreparedStatementKey: Hashable, Sendable {
-    var sql: String
-    var types: [UInt32]
-}

@@ -1,0 +1,5 @@
+/// One line of an order: a sku and its quantity.
+struct OrderLine: Sendable, Equatable {
+    var sku: String
+    var qty: Int
+}
