@@ -41,26 +41,20 @@ struct EmailDispatch: Sendable {
 
     /// The handler the consumer pipeline runs on each batch of deliveries.
     func handle(_ deliveries: [Delivery]) async -> [HandlerOutcome] {
-        var outcomes = [HandlerOutcome](repeating: .duplicate, count: deliveries.count)
-        var events: [(position: Int, event: OrderEvent)] = []
-        for (position, delivery) in deliveries.enumerated() {
+        await deliveries.outcomes { delivery throws(MalformedMessage) in
+            let event: OrderEvent
             do {
-                let event = try OrderEvent.decode(from: delivery.message.body)
-                guard let type = event.eventType, type != .orderCreated else {
-                    outcomes[position] = .malformed(
-                        detail: "notifier handles order.processed, order.failed and order.cancelled, not \(event.type)")
-                    continue
-                }
-                events.append((position, event))
+                event = try OrderEvent.decode(from: delivery.message.body)
             } catch {
-                outcomes[position] = .malformed(detail: "not an order event: \(error)")
+                throw MalformedMessage("not an order event: \(error)")
             }
+            guard let type = event.eventType, type != .orderCreated else {
+                throw MalformedMessage("notifier handles order.processed, order.failed and order.cancelled, not \(event.type)")
+            }
+            return event
+        } handlingTogether: { events in
+            await handle(events)
         }
-        let handled = await handle(events.map(\.event))
-        for ((position, _), outcome) in zip(events, handled) {
-            outcomes[position] = outcome
-        }
-        return outcomes
     }
 
     private func handle(_ events: [OrderEvent]) async -> [HandlerOutcome] {

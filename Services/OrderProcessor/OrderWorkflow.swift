@@ -50,25 +50,20 @@ struct OrderWorkflow: Sendable {
 
     /// The handler the consumer pipeline runs on each batch of deliveries.
     func handle(_ deliveries: [Delivery]) async -> [HandlerOutcome] {
-        var outcomes = [HandlerOutcome](repeating: .duplicate, count: deliveries.count)
-        var events: [(position: Int, event: OrderEvent)] = []
-        for (position, delivery) in deliveries.enumerated() {
+        await deliveries.outcomes { delivery throws(MalformedMessage) in
+            let event: OrderEvent
             do {
-                let event = try OrderEvent.decode(from: delivery.message.body)
-                guard event.eventType == .orderCreated else {
-                    outcomes[position] = .malformed(detail: "order-processor handles order.created, not \(event.type)")
-                    continue
-                }
-                events.append((position, event))
+                event = try OrderEvent.decode(from: delivery.message.body)
             } catch {
-                outcomes[position] = .malformed(detail: "not an order event: \(error)")
+                throw MalformedMessage("not an order event: \(error)")
             }
+            guard event.eventType == .orderCreated else {
+                throw MalformedMessage("order-processor handles order.created, not \(event.type)")
+            }
+            return (event: event, attempt: delivery.attempt)
+        } handlingTogether: { decoded in
+            await handle(decoded.map(\.event), attempts: decoded.map(\.attempt))
         }
-        let handled = await handle(events.map(\.event), attempts: events.map { deliveries[$0.position].attempt })
-        for ((position, _), outcome) in zip(events, handled) {
-            outcomes[position] = outcome
-        }
-        return outcomes
     }
 
     private func handle(_ events: [OrderEvent], attempts: [Int]) async -> [HandlerOutcome] {
