@@ -9,7 +9,8 @@ import Synchronization
 /// Measures Conveyor's Messaging and Storage modules against real servers, with the same
 /// workloads as `Benchmarks/raw/raw-bench.c` (the same libraries called from C):
 ///
-/// 1. publish: persistent messages with `mandatory` and publisher confirms, pipelined;
+/// 1. publish: persistent messages with `mandatory` and publisher confirms, pipelined — one
+///    `publish` call per message from concurrent tasks, or (`publish-batch`) one call per batch;
 /// 2. consume + ack: every message acked on its own;
 /// 3. consume + insert: batches of messages inserted in one transaction, acked after COMMIT;
 /// 4. PostgreSQL round trips: `SELECT $1::int8` through the pool from several tasks.
@@ -39,7 +40,7 @@ struct ConveyorBench: AsyncParsableCommand {
     @Option(help: "Consumer prefetch.")
     var prefetch: UInt16 = 1000
 
-    @Option(help: "Messages per INSERT transaction.")
+    @Option(help: "Messages per INSERT transaction, and per call of the publish-batch workload.")
     var batch = 100
 
     @Option(help: "Queries of the round-trip workload.")
@@ -51,8 +52,8 @@ struct ConveyorBench: AsyncParsableCommand {
     @Option(help: "Queue type: quorum or classic.")
     var queueType = "quorum"
 
-    @Option(help: "Workloads to run, comma-separated: publish, consume, insert, db, tx.")
-    var only = "publish,consume,insert,db,tx"
+    @Option(help: "Workloads to run, comma-separated: publish, publish-batch, consume, insert, db, tx.")
+    var only = "publish,publish-batch,consume,insert,db,tx"
 
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
@@ -82,6 +83,7 @@ struct ConveyorBench: AsyncParsableCommand {
             amqp: try AMQPConfiguration(url: amqpURL), postgres: try PostgresConfiguration(url: postgresURL), settings: self)
         var results: [(String, Measurement)] = []
         if workloads.contains("publish") { results.append(("publish", try await bench.publish())) }
+        if workloads.contains("publish-batch") { results.append(("publish-batch", try await bench.publishInBatches())) }
         if workloads.contains("consume") { results.append(("consume", try await bench.consumeAndAck())) }
         if workloads.contains("insert") { results.append(("insert", try await bench.consumeAndInsert())) }
         if workloads.contains("db") { results.append(("db", try await bench.roundTrips())) }
@@ -102,6 +104,7 @@ struct ConveyorBench: AsyncParsableCommand {
         print("conveyor-bench: \(messages) messages of \(bodyBytes) B, window \(window), prefetch \(prefetch), batch \(batch), \(queueType) queues")
         let labels = [
             "publish": "publish (persistent, mandatory, confirms)",
+            "publish-batch": "publish, \(batch) per call",
             "consume": "consume + ack each",
             "insert": "consume + \(batch)-row INSERT + ack each",
             "db": "SELECT $1::int8, \(dbWorkers) tasks",

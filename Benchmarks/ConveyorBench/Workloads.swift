@@ -44,9 +44,19 @@ struct Workloads: Sendable {
         }
     }
 
+    func publishInBatches() async throws -> Measurement {
+        try await withQueue { topology, queue in
+            try await withPublisher(topology: topology) { publisher in
+                let start = ContinuousClock.now
+                try await publishInBatches(with: publisher, to: queue)
+                return Measurement(count: messages, since: start)
+            }
+        }
+    }
+
     func consumeAndAck() async throws -> Measurement {
         try await withQueue { topology, queue in
-            try await withPublisher(topology: topology) { try await publishAll(with: $0, to: queue) }
+            try await withPublisher(topology: topology) { try await publishInBatches(with: $0, to: queue) }
             return try await withConsumer(queue: queue, topology: topology) { deliveries in
                 let start = ContinuousClock.now
                 var received = 0
@@ -62,7 +72,7 @@ struct Workloads: Sendable {
 
     func consumeAndInsert() async throws -> Measurement {
         try await withQueue { topology, queue in
-            try await withPublisher(topology: topology) { try await publishAll(with: $0, to: queue) }
+            try await withPublisher(topology: topology) { try await publishInBatches(with: $0, to: queue) }
             return try await withTable { pool, table in
                 try await withConsumer(queue: queue, topology: topology) { deliveries in
                     let start = ContinuousClock.now
@@ -166,6 +176,28 @@ struct Workloads: Sendable {
         }
     }
 
+    /// Publishes `messages` messages in batches of `batch` (one `publish(_:)` call each) from as
+    /// many concurrent tasks as fill the window, and waits for every confirm.
+    private func publishInBatches(with publisher: Publisher, to queue: String) async throws {
+        let next = Ticket()
+        let publication = Publication(Message(body: body, contentType: "application/octet-stream"), exchange: "", routingKey: queue)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<max(1, min(window / batch, messages / batch)) {
+                group.addTask {
+                    while true {
+                        let first = next.take(batch)
+                        guard first < messages else { return }
+                        let results = await publisher.publish(Array(repeating: publication, count: min(batch, messages - first)))
+                        for result in results {
+                            try result.get()
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
     private func withQueue<T>(_ body: (Topology, String) async throws -> T) async throws -> T {
         let queue = "conveyor-bench.\(UUID().uuidString.prefix(8).lowercased())"
         let topology = Topology(queues: [.init(name: queue, kind: queueKind)])
@@ -223,8 +255,9 @@ struct Workloads: Sendable {
 final class Ticket: Sendable {
     private let counter = Atomic<Int>(0)
 
-    func take() -> Int {
-        counter.add(1, ordering: .relaxed).oldValue
+    /// Takes `count` consecutive numbers; returns the first.
+    func take(_ count: Int = 1) -> Int {
+        counter.add(count, ordering: .relaxed).oldValue
     }
 }
 

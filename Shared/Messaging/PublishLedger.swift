@@ -12,7 +12,7 @@ final class PublishLedger: Sendable {
         let exchange: String
         let routingKey: String
         let deadline: ContinuousClock.Instant
-        let continuation: CheckedContinuation<Void, any Error>
+        let waiter: PublishWaiter
     }
 
     /// A publish handed to the connection thread, with its sequence number on the channel.
@@ -79,50 +79,64 @@ final class PublishLedger: Sendable {
 
     // MARK: Callers
 
-    /// An id for ``enqueue(id:_:)`` and ``cancel(id:)``.
-    func reserveID() -> UInt64 {
+    /// Consecutive ids for ``enqueue(firstID:_:)`` and ``cancel(ids:)``, one per publish.
+    func reserveIDs(count: Int) -> Range<UInt64> {
         state.withLock { state in
-            let id = state.nextID
-            state.nextID += 1
-            state.reserved.insert(id)
-            return id
+            let ids = state.nextID..<(state.nextID + UInt64(count))
+            state.nextID = ids.upperBound
+            state.reserved.formUnion(ids)
+            return ids
         }
     }
 
-    /// Books a publish. Returns true when the connection thread should be woken to send it.
-    func enqueue(id: UInt64, _ publish: Pending) -> Bool {
-        let outcome: (error: (any Error)?, wake: Bool) = state.withLock { state in
-            state.reserved.remove(id)
-            if state.cancelledBeforeEnqueue.remove(id) != nil {
-                return (CancellationError(), false)
-            }
-            guard state.phase == .open else {
-                return (AMQPError.shutDown, false)
-            }
+    /// Books publishes under the ids from `firstID` on, in order. Returns true when the
+    /// connection thread should be woken to send them.
+    func enqueue(firstID: UInt64, _ publishes: [Pending]) -> Bool {
+        let outcome: (error: (any Error)?, refused: [Pending], wake: Bool) = state.withLock { state in
+            var refused: [Pending] = []
+            var error: (any Error)?
             let wasIdle = state.queuedCount == 0
-            state.pending[id] = publish
-            state.queue.append(id)
-            return (nil, wasIdle && state.inFlight.count < window)
+            for (offset, publish) in publishes.enumerated() {
+                let id = firstID + UInt64(offset)
+                state.reserved.remove(id)
+                if state.cancelledBeforeEnqueue.remove(id) != nil {
+                    error = CancellationError()
+                    refused.append(publish)
+                } else if state.phase != .open {
+                    error = AMQPError.shutDown
+                    refused.append(publish)
+                } else {
+                    state.pending[id] = publish
+                    state.queue.append(id)
+                }
+            }
+            return (error, refused, wasIdle && state.queuedCount > 0 && state.inFlight.count < window)
         }
         if let error = outcome.error {
-            publish.continuation.resume(throwing: error)
+            for publish in outcome.refused {
+                publish.waiter.complete(error)
+            }
         }
         return outcome.wake
     }
 
-    /// The caller's task was cancelled: it stops waiting. A message already sent may still
+    /// The callers' task was cancelled: they stop waiting. A message already sent may still
     /// reach the broker.
-    func cancel(id: UInt64) {
-        let cancelled: Pending? = state.withLock { state in
-            if let pending = state.pending.removeValue(forKey: id) {
-                return pending
+    func cancel(ids: Range<UInt64>) {
+        let cancelled: [Pending] = state.withLock { state in
+            var cancelled: [Pending] = []
+            for id in ids {
+                if let pending = state.pending.removeValue(forKey: id) {
+                    cancelled.append(pending)
+                } else if state.reserved.contains(id) {
+                    state.cancelledBeforeEnqueue.insert(id)
+                }
             }
-            if state.reserved.contains(id) {
-                state.cancelledBeforeEnqueue.insert(id)
-            }
-            return nil
+            return cancelled
         }
-        cancelled?.continuation.resume(throwing: CancellationError())
+        for pending in cancelled {
+            pending.waiter.complete(CancellationError())
+        }
     }
 
     // MARK: Connection thread
@@ -157,8 +171,8 @@ final class PublishLedger: Sendable {
     /// to it when `multiple`. `record` sees the counts before any caller resumes.
     func settle(deliveryTag: UInt64, multiple: Bool, nacked: Bool, record: (Settled) -> Void) {
         var settled = Settled()
-        let completions: [(CheckedContinuation<Void, any Error>, (any Error)?)] = state.withLock { state in
-            var completions: [(CheckedContinuation<Void, any Error>, (any Error)?)] = []
+        let completions: [(PublishWaiter, (any Error)?)] = state.withLock { state in
+            var completions: [(PublishWaiter, (any Error)?)] = []
             let sequences: [UInt64]
             if !multiple {
                 sequences = [deliveryTag]
@@ -172,12 +186,12 @@ final class PublishLedger: Sendable {
                 guard let pending = state.pending.removeValue(forKey: sent.id) else { continue }
                 if nacked {
                     settled.nacked += 1
-                    completions.append((pending.continuation, AMQPError.nacked(exchange: sent.exchange, routingKey: sent.routingKey)))
+                    completions.append((pending.waiter, AMQPError.nacked(exchange: sent.exchange, routingKey: sent.routingKey)))
                 } else if let returned = sent.returned {
-                    completions.append((pending.continuation, returned))
+                    completions.append((pending.waiter, returned))
                 } else {
                     settled.confirmed += 1
-                    completions.append((pending.continuation, nil))
+                    completions.append((pending.waiter, nil))
                 }
             }
             while state.lowestUnconfirmed < state.nextSequence && state.inFlight[state.lowestUnconfirmed] == nil {
@@ -186,12 +200,8 @@ final class PublishLedger: Sendable {
             return completions
         }
         record(settled)
-        for (continuation, error) in completions {
-            if let error {
-                continuation.resume(throwing: error)
-            } else {
-                continuation.resume()
-            }
+        for (waiter, error) in completions {
+            waiter.complete(error)
         }
     }
 
@@ -241,11 +251,8 @@ final class PublishLedger: Sendable {
             return ids.compactMap { state.pending.removeValue(forKey: $0) }
         }
         for pending in expired {
-            pending.continuation.resume(
-                throwing: AMQPError.timedOut(
-                    operation: "publish to '\(pending.exchange)' with '\(pending.routingKey)'",
-                    after: timeout
-                )
+            pending.waiter.complete(
+                AMQPError.timedOut(operation: "publish to '\(pending.exchange)' with '\(pending.routingKey)'", after: timeout)
             )
         }
         return expired.count
@@ -273,7 +280,7 @@ final class PublishLedger: Sendable {
             return remaining
         }
         for pending in remaining {
-            pending.continuation.resume(throwing: AMQPError.shutDown)
+            pending.waiter.complete(AMQPError.shutDown)
         }
     }
 

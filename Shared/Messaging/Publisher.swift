@@ -8,10 +8,11 @@ import Synchronization
 /// connection, reconnecting forever.
 ///
 /// ``publish(_:exchange:routingKey:)`` returns once the broker confirmed the message; an
-/// unroutable message, a broker nack or the ``Options/publishTimeout`` throw. Concurrent
-/// callers are pipelined up to ``Options/window`` unconfirmed messages. Messages unconfirmed
-/// when the connection drops are sent again after reconnecting (at least once: consumers
-/// deduplicate), unless their caller has given up by then; nothing is dropped silently.
+/// unroutable message, a broker nack or the ``Options/publishTimeout`` throw; ``publish(_:)``
+/// does the same for a batch, with one result per message. Concurrent callers are pipelined
+/// up to ``Options/window`` unconfirmed messages. Messages unconfirmed when the connection
+/// drops are sent again after reconnecting (at least once: consumers deduplicate), unless
+/// their caller has given up by then; nothing is dropped silently.
 ///
 /// A `Service`: ``run()`` owns the connection until graceful shutdown (which lets booked
 /// publishes finish, up to their timeout) or cancellation (which fails them). Start it before
@@ -64,20 +65,49 @@ public final class Publisher: Service, Sendable {
     ///   `CancellationError` when the calling task is cancelled.
     public func publish(_ message: Message, exchange: String, routingKey: String) async throws {
         let ledger = self.ledger
-        let id = ledger.reserveID()
+        let ids = ledger.reserveIDs(count: 1)
         let deadline = ContinuousClock.now + options.publishTimeout
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let pending = PublishLedger.Pending(
                     message: message, exchange: exchange, routingKey: routingKey,
-                    deadline: deadline, continuation: continuation
+                    deadline: deadline, waiter: .single(continuation)
                 )
-                if ledger.enqueue(id: id, pending) {
+                if ledger.enqueue(firstID: ids.lowerBound, [pending]) {
                     connection.wake.signal()
                 }
             }
         } onCancel: {
-            ledger.cancel(id: id)
+            ledger.cancel(ids: ids)
+        }
+    }
+
+    /// Publishes every message of `publications`, pipelined in their order, and returns when
+    /// the broker settled all of them: one result per publication, in the same order, each
+    /// failing as ``publish(_:exchange:routingKey:)`` would throw.
+    ///
+    /// One caller waiting for many confirms: what a relay of stored events wants, and cheaper
+    /// than a task per message.
+    public func publish(_ publications: [Publication]) async -> [Result<Void, any Error>] {
+        guard !publications.isEmpty else { return [] }
+        let ledger = self.ledger
+        let ids = ledger.reserveIDs(count: publications.count)
+        let deadline = ContinuousClock.now + options.publishTimeout
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<[Result<Void, any Error>], Never>) in
+                let waiter = PublishBatchWaiter(count: publications.count, continuation: continuation)
+                let pending = publications.enumerated().map { index, publication in
+                    PublishLedger.Pending(
+                        message: publication.message, exchange: publication.exchange, routingKey: publication.routingKey,
+                        deadline: deadline, waiter: .batch(waiter, index: index)
+                    )
+                }
+                if ledger.enqueue(firstID: ids.lowerBound, pending) {
+                    connection.wake.signal()
+                }
+            }
+        } onCancel: {
+            ledger.cancel(ids: ids)
         }
     }
 

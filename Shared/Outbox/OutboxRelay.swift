@@ -148,25 +148,14 @@ public final class OutboxRelay: Service, Sendable {
         var error: (any Error)?
     }
 
-    /// Publishes every row concurrently (the publisher pipelines up to its window).
+    /// Publishes the rows as one pipelined batch (the publisher keeps up to its window in flight).
     private func publish(_ rows: [ClaimedRow]) async -> [PublishResult] {
-        await withTaskGroup(of: PublishResult.self) { group in
-            for row in rows {
-                group.addTask {
-                    do {
-                        try await self.publisher.publish(row.message, exchange: row.exchange, routingKey: row.routingKey)
-                        return PublishResult(id: row.id, error: nil)
-                    } catch {
-                        return PublishResult(id: row.id, error: error)
-                    }
-                }
+        let outcomes = await publisher.publish(rows.map { Publication($0.message, exchange: $0.exchange, routingKey: $0.routingKey) })
+        return zip(rows, outcomes).map { row, outcome in
+            switch outcome {
+            case .success: PublishResult(id: row.id, error: nil)
+            case .failure(let error): PublishResult(id: row.id, error: error)
             }
-            var results: [PublishResult] = []
-            results.reserveCapacity(rows.count)
-            for await result in group {
-                results.append(result)
-            }
-            return results
         }
     }
 

@@ -54,6 +54,61 @@ extension BrokerIntegrationTests {
             }
         }
 
+        @Test func batchPublishReportsEachMessageAndKeepsTheirOrder() async throws {
+            let configuration = try TestBroker.configuration()
+            let name = TestBroker.uniqueName("batch")
+            let (topology, exchange, queue) = TestBroker.workTopology(name, routingKey: "bulk")
+            let count = 3_000
+            let unroutable = Set(stride(from: 7, to: count, by: 100))
+            try await TestBroker.withTopology(topology, configuration: configuration) {
+                // A window smaller than the batch: the batch waits for room, in order.
+                let publisher = Publisher(
+                    configuration: configuration, connectionName: "\(name) publisher", topology: topology,
+                    options: Publisher.Options(window: 256), logger: TestBroker.logger("test.publisher")
+                )
+                let consumer = Consumer(
+                    configuration: configuration, connectionName: "\(name) consumer", queue: queue, topology: topology,
+                    options: Consumer.Options(prefetch: 500), logger: TestBroker.logger("test.consumer")
+                )
+                try await TestBroker.withServices([publisher, consumer]) {
+                    let publications = (0..<count).map { index in
+                        Publication(
+                            Message(body: Array("message \(index)".utf8), messageID: "\(index)"),
+                            exchange: exchange, routingKey: unroutable.contains(index) ? "nobody.listens" : "bulk")
+                    }
+                    let results = try await within(.seconds(60), "publishing a batch of \(count)") {
+                        await publisher.publish(publications)
+                    }
+                    #expect(results.count == count)
+                    for (index, result) in results.enumerated() {
+                        switch result {
+                        case .success:
+                            #expect(!unroutable.contains(index), "message \(index) has no queue but was confirmed")
+                        case .failure(let error):
+                            guard unroutable.contains(index), case .unroutable(_, _, _, let routingKey) = error as? AMQPError else {
+                                Issue.record("message \(index) failed: \(error)")
+                                continue
+                            }
+                            #expect(routingKey == "nobody.listens")
+                        }
+                    }
+
+                    let expected = (0..<count).filter { !unroutable.contains($0) }.map(String.init)
+                    let received = try await within(.seconds(60), "consuming \(expected.count) messages") {
+                        var received: [String] = []
+                        for await delivery in consumer.deliveries {
+                            received.append(delivery.message.messageID ?? "")
+                            await delivery.ack()
+                            if received.count == expected.count { break }
+                        }
+                        return received
+                    }
+                    #expect(received == expected)
+                    #expect(await publisher.publish([]).isEmpty)
+                }
+            }
+        }
+
         @Test func unroutablePublishThrows() async throws {
             let configuration = try TestBroker.configuration()
             let name = TestBroker.uniqueName("unroutable")
