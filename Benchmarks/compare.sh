@@ -5,8 +5,9 @@
 #
 #   Benchmarks/compare.sh [runs (default 3)] [extra flags for both, e.g. --messages 200000]
 #
-# Builds conveyor-bench in release mode and raw-bench with gcc -O2 first. Leaves the servers
-# running if they were running, stops them if it started them.
+# Builds conveyor-bench in release mode (the Swift runtime linked statically, as the services
+# are) and raw-bench with gcc -O2 first. Leaves the servers running if they were running,
+# stops them if it started them.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -15,7 +16,7 @@ runs=${1:-3}
 shift || true
 
 command -v swift >/dev/null || PATH="/opt/swift/usr/bin:$PATH"
-swift build --package-path "$ROOT" -c release --product conveyor-bench >&2
+swift build --package-path "$ROOT" -c release --static-swift-stdlib --product conveyor-bench >&2
 raw="$ROOT/.build/raw-bench"
 # shellcheck disable=SC2046 # pkg-config prints several flags
 gcc -O2 -Wall -Wextra "$ROOT/Benchmarks/raw/raw-bench.c" -o "$raw" $(pkg-config --cflags libpq) -lrabbitmq -lpq -lpthread

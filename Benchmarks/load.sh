@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures Conveyor end to end on this machine: starts the whole system in release mode
-# (deploy/local/stack.sh run), posts orders with conveyor-load once with few skus (hot
+# with the Swift runtime linked statically, as in the container images (deploy/local/stack.sh run), posts orders with conveyor-load once with few skus (hot
 # inventory rows) and once with many, prints both reports, and stops the stack again.
 #
 # Environment:
@@ -57,7 +57,7 @@ eval "$("$STACK" env)"
 LOAD="$ROOT/.build/release/conveyor-load"
 [[ -x $LOAD ]] || {
     step "building conveyor-load"
-    swift build --package-path "$ROOT" -c release --product conveyor-load
+    swift build --package-path "$ROOT" -c release --static-swift-stdlib --product conveyor-load
 }
 
 step "$(machine)"
