@@ -45,8 +45,8 @@ struct OrderRoutes: Sendable {
         let order: CreateOrderRequest
         do {
             order = try CreateOrderRequest.decode(from: body.readableBytesView)
-        } catch let error as DecodingError {
-            throw Problem.malformedJSON(Self.describe(error))
+        } catch let error as JSONSyntaxError {
+            throw Problem.malformedJSON(error.description)
         }
         let trace = Self.trace(of: request)
         let creation = try await store.create(order, idempotencyKey: idempotencyKey, traceparent: trace.traceparent)
@@ -155,18 +155,5 @@ struct OrderRoutes: Sendable {
         var headers = headers
         headers[.contentType] = "application/json"
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try Timestamp.jsonEncoder().encode(value))))
-    }
-
-    /// A client-facing description of why a body is not JSON.
-    static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .dataCorrupted(let context):
-            let underlying = (context.underlyingError as? NSError)?.userInfo[NSDebugDescriptionErrorKey] as? String
-            return underlying ?? context.debugDescription
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .keyNotFound(_, let context):
-            return context.debugDescription
-        @unknown default:
-            return "the body could not be read as JSON"
-        }
     }
 }

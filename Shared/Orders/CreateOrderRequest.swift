@@ -35,10 +35,9 @@ public struct CreateOrderRequest: Hashable, Sendable {
     }
 
     /// Decodes and validates a JSON body. Throws ``ValidationFailure`` listing every bad field;
-    /// a body that is not JSON at all is a `DecodingError`.
+    /// a body that is not JSON at all is a ``JSONSyntaxError``.
     public static func decode(from body: some Collection<UInt8>) throws -> CreateOrderRequest {
-        let value = try JSONDecoder().decode(JSONValue.self, from: Data(body))
-        return try validate(value)
+        try validate(try JSONValue.parse(body))
     }
 
     /// Validates an already-parsed JSON body.

@@ -72,8 +72,10 @@ import Testing
         #expect(errors == [FieldError(field: "items", message: "must hold between 1 and 100 items, not 101")])
     }
 
-    @Test func bodyThatIsNotJSONIsADecodingError() {
-        #expect(throws: DecodingError.self) { try validate("{not json") }
+    @Test func bodyThatIsNotJSONIsASyntaxError() {
+        #expect(throws: JSONSyntaxError(offset: 1, reason: "unexpected 'n' where an object key (a string) was expected")) {
+            try validate("{not json")
+        }
     }
 
     @Test(arguments: ["a@b.co", "first.last+tag@sub.example.org"])
