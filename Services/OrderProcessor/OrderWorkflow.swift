@@ -273,7 +273,7 @@ struct OrderWorkflow: Sendable {
                     PostgresArray(plan.payments.map(\.providerReference)), PostgresArray(plan.payments.map(\.declineReason)),
                 ])
         }
-        try await Outbox.enqueue(try plan.events.map { try OutboxEvent($0) }, in: transaction)
+        try await Outbox.enqueue(plan.events.map { OutboxEvent($0) }, in: transaction)
     }
 
     /// Takes the stock, its rows already locked (in sku order, so two replicas never deadlock).

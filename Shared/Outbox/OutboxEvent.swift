@@ -30,9 +30,9 @@ public struct OutboxEvent: Sendable, Hashable {
     }
 
     /// An order event for `conveyor.events`, routed by its type.
-    public init(_ event: OrderEvent, exchange: String = Outbox.eventsExchange) throws {
+    public init(_ event: OrderEvent, exchange: String = Outbox.eventsExchange) {
         self.init(
-            eventID: event.id, type: event.type, exchange: exchange, routingKey: event.type, envelope: try event.encoded(),
+            eventID: event.id, type: event.type, exchange: exchange, routingKey: event.type, envelope: event.encoded(),
             correlationID: event.subject, traceparent: event.traceparent, occurredAt: event.time)
     }
 }
