@@ -247,7 +247,7 @@ struct OrderWorkflow: Sendable {
                 [
                     PostgresArray(plan.history.map(\.orderID)), PostgresArray(plan.history.map(\.from.rawValue)),
                     PostgresArray(plan.history.map(\.to.rawValue)), PostgresArray(plan.history.map(\.step)), actor,
-                    PostgresArray(try plan.history.map { try PostgresJSON(encoding: JSONValue.object($0.detail)).text }),
+                    PostgresArray(plan.history.map { JSONValue.object($0.detail).jsonText }),
                 ])
         }
         if !plan.reservations.isEmpty {

@@ -1,7 +1,7 @@
 /// Writes JSON text into bytes, for the hot paths that encode the same shape over and over
 /// (order events); `JSONEncoder` does the same work through `Encodable`'s existentials.
 struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+    fileprivate(set) var bytes: [UInt8] = []
 
     init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
@@ -54,5 +54,48 @@ struct JSONWriter {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+extension JSONValue {
+    /// The value as compact JSON text, object keys sorted. A number that is not finite (JSON
+    /// has none) is written as `null`.
+    public var jsonText: String {
+        var json = JSONWriter(capacity: 128)
+        json.value(self)
+        return String(decoding: json.bytes, as: UTF8.self)
+    }
+}
+
+extension JSONWriter {
+    mutating func value(_ value: JSONValue) {
+        switch value {
+        case .null:
+            bytes.append(contentsOf: "null".utf8)
+        case .bool(let flag):
+            bytes.append(contentsOf: (flag ? "true" : "false").utf8)
+        case .integer(let number):
+            integer(number)
+        case .number(let number):
+            bytes.append(contentsOf: (number.isFinite ? number.description : "null").utf8)
+        case .string(let text):
+            string(text)
+        case .array(let elements):
+            beginArray()
+            for (index, element) in elements.enumerated() {
+                if index > 0 { comma() }
+                self.value(element)
+            }
+            endArray()
+        case .object(let members):
+            beginObject()
+            for (index, key) in members.keys.sorted().enumerated() {
+                if index > 0 { comma() }
+                string(key)
+                bytes.append(UInt8(ascii: ":"))
+                self.value(members[key]!)
+            }
+            endObject()
+        }
     }
 }

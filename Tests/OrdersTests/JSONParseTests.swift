@@ -79,3 +79,21 @@ import Testing
         #expect(throws: JSONSyntaxError.self) { try parse(String(repeating: "[", count: 100_000)) }
     }
 }
+
+@Suite struct JSONTextTests {
+    @Test(arguments: [
+        JSONValue.object([:]),
+        .object(["b": .integer(-3), "a": .string("x\"\\\n\u{1}é😀/"), "c": .array([.null, .bool(true), .bool(false), .number(1.5)])]),
+        .object(["reference": .string("PAY-1"), "amountMinorUnits": .integer(Int64.max)]),
+        .array([.number(1e300), .number(-0.25), .integer(Int64.min)]),
+    ])
+    func parsesBackToTheSameValue(_ value: JSONValue) throws {
+        #expect(try JSONValue.parse(Array(value.jsonText.utf8)) == value)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(value.jsonText.utf8)) == value)
+    }
+
+    @Test func sortsKeysAndWritesCompactly() {
+        #expect(JSONValue.object(["b": .integer(1), "a": .array([.null, .string("x")])]).jsonText == #"{"a":[null,"x"],"b":1}"#)
+        #expect(JSONValue.number(.nan).jsonText == "null")
+    }
+}
