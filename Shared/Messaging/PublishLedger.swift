@@ -92,30 +92,25 @@ final class PublishLedger: Sendable {
     /// Books publishes under the ids from `firstID` on, in order. Returns true when the
     /// connection thread should be woken to send them.
     func enqueue(firstID: UInt64, _ publishes: [Pending]) -> Bool {
-        let outcome: (error: (any Error)?, refused: [Pending], wake: Bool) = state.withLock { state in
-            var refused: [Pending] = []
-            var error: (any Error)?
+        let outcome: (refused: [(Pending, any Error)], wake: Bool) = state.withLock { state in
+            var refused: [(Pending, any Error)] = []
             let wasIdle = state.queuedCount == 0
             for (offset, publish) in publishes.enumerated() {
                 let id = firstID + UInt64(offset)
                 state.reserved.remove(id)
                 if state.cancelledBeforeEnqueue.remove(id) != nil {
-                    error = CancellationError()
-                    refused.append(publish)
+                    refused.append((publish, CancellationError()))
                 } else if state.phase != .open {
-                    error = AMQPError.shutDown
-                    refused.append(publish)
+                    refused.append((publish, AMQPError.shutDown))
                 } else {
                     state.pending[id] = publish
                     state.queue.append(id)
                 }
             }
-            return (error, refused, wasIdle && state.queuedCount > 0 && state.inFlight.count < window)
+            return (refused, wasIdle && state.queuedCount > 0 && state.inFlight.count < window)
         }
-        if let error = outcome.error {
-            for publish in outcome.refused {
-                publish.waiter.complete(error)
-            }
+        for (publish, error) in outcome.refused {
+            publish.waiter.complete(error)
         }
         return outcome.wake
     }

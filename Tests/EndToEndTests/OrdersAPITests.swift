@@ -53,6 +53,10 @@ extension EndToEnd {
             try await withGateway { pipeline in
                 let malformed = try expectProblem(try await pipeline.post("/orders", json: #"{"customerId": "#), 400)
                 #expect(malformed["instance"] as? String == "/orders")
+                #expect(malformed["detail"] as? String == "the document ends where a value was expected at byte 15")
+                let twice = try expectProblem(
+                    try await pipeline.post("/orders", json: #"{"customerId":"a","customerId":"b","items":[{"sku":"SKU-1","qty":1}]}"#), 400)
+                #expect(twice["detail"] as? String == #"the key "customerId" appears twice in one object at byte 18"#)
 
                 _ = try expectProblem(
                     try await pipeline.post("/orders", json: #"{"customerId":"c"}"#, headers: ["Content-Type": "text/plain"]), 415)
