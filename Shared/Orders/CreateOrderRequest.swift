@@ -46,8 +46,10 @@ public struct CreateOrderRequest: Hashable, Sendable {
             throw ValidationFailure([FieldError(field: "", message: "must be a JSON object, not \(body.typeName)")])
         }
         var errors: [FieldError] = []
-        for key in object.keys.sorted() where !fields.contains(key) {
-            errors.append(FieldError(field: key, message: "is not a known field"))
+        if !object.keys.allSatisfy(fields.contains) {
+            for key in object.keys.sorted() where !fields.contains(key) {
+                errors.append(FieldError(field: key, message: "is not a known field"))
+            }
         }
 
         let customerId = requiredString(object, "customerId", maxLength: 128, errors: &errors)
@@ -102,23 +104,26 @@ public struct CreateOrderRequest: Hashable, Sendable {
         var items: [Item] = []
         var firstIndexOfSku: [String: Int] = [:]
         for (index, element) in elements.enumerated() {
-            let path = "items[\(index)]"
+            // Field names are only built for errors: a valid item costs no string building.
+            let path = { "items[\(index)]" }
             guard case .object(let fields) = element else {
-                errors.append(FieldError(field: path, message: "must be an object with sku and qty"))
+                errors.append(FieldError(field: path(), message: "must be an object with sku and qty"))
                 continue
             }
-            for key in fields.keys.sorted() where key != "sku" && key != "qty" {
-                errors.append(FieldError(field: "\(path).\(key)", message: "is not a known field"))
+            if fields.keys.contains(where: { $0 != "sku" && $0 != "qty" }) {
+                for key in fields.keys.sorted() where key != "sku" && key != "qty" {
+                    errors.append(FieldError(field: "\(path()).\(key)", message: "is not a known field"))
+                }
             }
             let sku = requiredString(fields, "sku", maxLength: 64, path: path, errors: &errors)
             if let sku, !Sku.isValid(sku) {
-                errors.append(FieldError(field: "\(path).sku", message: "may contain only letters, digits, '.', '_' and '-'"))
+                errors.append(FieldError(field: "\(path()).sku", message: "may contain only letters, digits, '.', '_' and '-'"))
             } else if let sku, let first = firstIndexOfSku[sku] {
-                errors.append(FieldError(field: "\(path).sku", message: "repeats items[\(first)]: order each sku once with its total quantity"))
+                errors.append(FieldError(field: "\(path()).sku", message: "repeats items[\(first)]: order each sku once with its total quantity"))
             } else if let sku {
                 firstIndexOfSku[sku] = index
             }
-            let qty = validateQuantity(fields["qty"], path: "\(path).qty", errors: &errors)
+            let qty = validateQuantity(fields["qty"], path: { "\(path()).qty" }, errors: &errors)
             if let sku, let qty {
                 items.append(Item(sku: sku, qty: qty))
             }
@@ -126,28 +131,29 @@ public struct CreateOrderRequest: Hashable, Sendable {
         return items
     }
 
-    private static func validateQuantity(_ value: JSONValue?, path: String, errors: inout [FieldError]) -> Int? {
+    private static func validateQuantity(_ value: JSONValue?, path: () -> String, errors: inout [FieldError]) -> Int? {
         let range = quantityRange
         switch value {
         case nil, .null?:
-            errors.append(FieldError(field: path, message: "is required"))
+            errors.append(FieldError(field: path(), message: "is required"))
         case .integer(let qty)?:
             if range.contains(Int(clamping: qty)) { return Int(qty) }
-            errors.append(FieldError(field: path, message: "must be between \(range.lowerBound) and \(range.upperBound)"))
+            errors.append(FieldError(field: path(), message: "must be between \(range.lowerBound) and \(range.upperBound)"))
         case .number?:
-            errors.append(FieldError(field: path, message: "must be a whole number"))
+            errors.append(FieldError(field: path(), message: "must be a whole number"))
         case let other?:
-            errors.append(FieldError(field: path, message: "must be a number, not \(other.typeName)"))
+            errors.append(FieldError(field: path(), message: "must be a number, not \(other.typeName)"))
         }
         return nil
     }
 
+    /// `path` names the object holding `key` (nil: the body), for error messages only.
     private static func requiredString(
-        _ object: [String: JSONValue], _ key: String, maxLength: Int, path: String? = nil, errors: inout [FieldError]
+        _ object: [String: JSONValue], _ key: String, maxLength: Int, path: (() -> String)? = nil, errors: inout [FieldError]
     ) -> String? {
-        let field = path.map { "\($0).\(key)" } ?? key
+        let field = { path.map { "\($0()).\(key)" } ?? key }
         guard let value = object[key], value != .null else {
-            errors.append(FieldError(field: field, message: "is required"))
+            errors.append(FieldError(field: field(), message: "is required"))
             return nil
         }
         return string(value, field: field, maxLength: maxLength, errors: &errors)
@@ -157,25 +163,26 @@ public struct CreateOrderRequest: Hashable, Sendable {
         _ object: [String: JSONValue], _ key: String, maxLength: Int, errors: inout [FieldError]
     ) -> String? {
         guard let value = object[key], value != .null else { return nil }
-        return string(value, field: key, maxLength: maxLength, errors: &errors)
+        return string(value, field: { key }, maxLength: maxLength, errors: &errors)
     }
 
-    private static func string(_ value: JSONValue, field: String, maxLength: Int, errors: inout [FieldError]) -> String? {
+    private static func string(_ value: JSONValue, field: () -> String, maxLength: Int, errors: inout [FieldError]) -> String? {
         guard case .string(let raw) = value else {
-            errors.append(FieldError(field: field, message: "must be a string, not \(value.typeName)"))
+            errors.append(FieldError(field: field(), message: "must be a string, not \(value.typeName)"))
             return nil
         }
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmingSpaces()
         if text.isEmpty {
-            errors.append(FieldError(field: field, message: "must not be empty"))
+            errors.append(FieldError(field: field(), message: "must not be empty"))
             return nil
         }
-        if text.count > maxLength {
-            errors.append(FieldError(field: field, message: "must be at most \(maxLength) characters"))
+        // A character is at least one byte: only a long text needs its characters counted.
+        if text.utf8.count > maxLength && text.count > maxLength {
+            errors.append(FieldError(field: field(), message: "must be at most \(maxLength) characters"))
             return nil
         }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            errors.append(FieldError(field: field, message: "must not contain control characters"))
+        if text.containsControlCharacters {
+            errors.append(FieldError(field: field(), message: "must not contain control characters"))
             return nil
         }
         return text

@@ -8,7 +8,6 @@ public enum EmailAddress {
         let local = parts[0]
         let domain = parts[1]
         guard !local.isEmpty, local.utf8.count <= 64, !domain.isEmpty else { return false }
-        let forbidden: Set<Character> = [" ", "\t", "<", ">", "(", ")", "[", "]", ",", ";", ":", "\\", "\""]
         guard !address.contains(where: { forbidden.contains($0) || $0.isNewline }) else { return false }
         guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else { return false }
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
@@ -18,4 +17,6 @@ public enum EmailAddress {
                 && label.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" }
         }
     }
+
+    private static let forbidden: Set<Character> = [" ", "\t", "<", ">", "(", ")", "[", "]", ",", ";", ":", "\\", "\""]
 }

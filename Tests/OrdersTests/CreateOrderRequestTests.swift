@@ -87,4 +87,31 @@ import Testing
     func rejectsEmailAddresses(address: String) {
         #expect(!EmailAddress.isValid(address))
     }
+
+    @Test func trimsSpacesAndTabsButNotLineBreaks() throws {
+        let request = try validate(
+            #"{"customerId":" \t\u00a0\u3000cust-1\u2003 ","customerName":"Ada Lovelace\t","items":[{"sku":"SKU-1","qty":1}]}"#)
+        #expect(request.customer.id == "cust-1")
+        #expect(request.customer.name == "Ada Lovelace")
+        #expect(fieldErrors(#"{"customerId":" \u00a0\t ","items":[{"sku":"SKU-1","qty":1}]}"#)
+            == [FieldError(field: "customerId", message: "must not be empty")])
+        #expect(fieldErrors(#"{"customerId":"cust-1\n","items":[{"sku":"SKU-1","qty":1}]}"#)
+            == [FieldError(field: "customerId", message: "must not contain control characters")])
+    }
+
+    @Test func refusesControlCharactersAnywhere() {
+        for control in [#"\u0007"#, #"\u007f"#, #"\u0085"#, #"\u009f"#] {
+            #expect(fieldErrors(#"{"customerId":"a\#(control)b","items":[{"sku":"SKU-1","qty":1}]}"#)
+                == [FieldError(field: "customerId", message: "must not contain control characters")])
+        }
+    }
+
+    @Test func countsLengthInCharacters() throws {
+        // "é" written as e + combining acute: two scalars, three bytes, one character.
+        let name = String(repeating: "e\u{301}", count: 200)
+        let request = try validate(#"{"customerId":"c","customerName":"\#(name)","items":[{"sku":"SKU-1","qty":1}]}"#)
+        #expect(request.customer.name?.count == 200)
+        #expect(fieldErrors(#"{"customerId":"c","customerName":"\#(name)x","items":[{"sku":"SKU-1","qty":1}]}"#)
+            == [FieldError(field: "customerName", message: "must be at most 200 characters")])
+    }
 }
