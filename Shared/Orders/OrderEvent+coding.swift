@@ -205,27 +205,24 @@ private struct OrderEventFields {
     }
 
     func uuid(_ key: String) throws(OrderEventError) -> UUID {
-        let text = try string(key)
-        guard let uuid = UUID(uuidString: text) else {
-            throw OrderEventError(path: path(key), problem: "'\(text)' is not a UUID")
-        }
-        return uuid
+        try string(key, as: "a UUID", UUID.init(uuidString:))
     }
 
     func timestamp(_ key: String) throws(OrderEventError) -> Date {
-        let text = try string(key)
-        guard let date = Timestamp.parse(text) else {
-            throw OrderEventError(path: path(key), problem: "'\(text)' is not an RFC 3339 timestamp")
-        }
-        return date
+        try string(key, as: "an RFC 3339 timestamp", Timestamp.parse)
     }
 
     func status(_ key: String) throws(OrderEventError) -> OrderStatus {
+        try string(key, as: "an order status", OrderStatus.init(rawValue:))
+    }
+
+    /// The string at `key` read by `read`; `what` names what it should have been.
+    private func string<Value>(_ key: String, as what: String, _ read: (String) -> Value?) throws(OrderEventError) -> Value {
         let text = try string(key)
-        guard let status = OrderStatus(rawValue: text) else {
-            throw OrderEventError(path: path(key), problem: "'\(text)' is not an order status")
+        guard let value = read(text) else {
+            throw OrderEventError(path: path(key), problem: "'\(text)' is not \(what)")
         }
-        return status
+        return value
     }
 
     func object(_ key: String) throws(OrderEventError) -> OrderEventFields {

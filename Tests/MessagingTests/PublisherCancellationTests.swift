@@ -15,16 +15,19 @@ import Testing
         (0..<count).map { Publication(Message(body: [UInt8($0)]), exchange: "", routingKey: "nowhere") }
     }
 
+    private func expectAllCancelled(_ results: [Result<Void, any Error>], count: Int) {
+        #expect(results.count == count)
+        for result in results {
+            #expect(throws: CancellationError.self) { try result.get() }
+        }
+    }
+
     @Test func aCancelledBatchFailsEveryMessage() async throws {
         let publisher = try idlePublisher()
         let waiting = Task { await publisher.publish(batch(5)) }
         try await Task.sleep(for: .milliseconds(50))
         waiting.cancel()
-        let results = await waiting.value
-        #expect(results.count == 5)
-        for result in results {
-            #expect(throws: CancellationError.self) { try result.get() }
-        }
+        expectAllCancelled(await waiting.value, count: 5)
     }
 
     @Test func aBatchFromACancelledTaskIsNotBooked() async throws {
@@ -33,11 +36,7 @@ import Testing
             withUnsafeCurrentTask { $0?.cancel() }
             return await publisher.publish(batch(3))
         }
-        let results = await waiting.value
-        #expect(results.count == 3)
-        for result in results {
-            #expect(throws: CancellationError.self) { try result.get() }
-        }
+        expectAllCancelled(await waiting.value, count: 3)
     }
 
     @Test func aCancelledPublishThrows() async throws {
