@@ -176,8 +176,8 @@ private struct OrderEventFields {
     }
 
     func string(_ key: String) throws(OrderEventError) -> String {
-        guard case .string(let text) = try required(key) else {
-            throw OrderEventError(path: path(key), problem: "must be a string")
+        guard let text = try optionalString(key) else {
+            throw OrderEventError(path: path(key), problem: "is missing")
         }
         return text
     }
