@@ -9,28 +9,16 @@ extension EventEnvelope where Payload == OrderEventData {
     public func encoded() -> [UInt8] {
         var json = JSONWriter()
         json.beginObject()
-        json.key("data", first: true)
+        json.key("data")
         data.write(to: &json)
-        json.key("datacontenttype")
-        json.string(Self.dataContentType)
-        json.key("id")
-        json.string(id.uuidString.lowercased())
-        json.key("source")
-        json.string(source)
-        json.key("specversion")
-        json.string(Self.specVersion)
-        if let subject {
-            json.key("subject")
-            json.string(subject)
-        }
-        json.key("time")
-        json.string(Timestamp.format(time))
-        if let traceparent {
-            json.key("traceparent")
-            json.string(traceparent)
-        }
-        json.key("type")
-        json.string(type)
+        json.member("datacontenttype", Self.dataContentType)
+        json.member("id", id.uuidString.lowercased())
+        json.member("source", source)
+        json.member("specversion", Self.specVersion)
+        json.member("subject", subject)
+        json.member("time", Timestamp.format(time))
+        json.member("traceparent", traceparent)
+        json.member("type", type)
         json.endObject()
         return json.bytes
     }
@@ -72,45 +60,28 @@ public struct OrderEventError: Error, Sendable, Equatable, CustomStringConvertib
 extension OrderEventData {
     fileprivate func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("customer", first: true)
+        json.key("customer")
         json.beginObject()
-        if let email = customer.email {
-            json.key("email", first: true)
-            json.string(email)
-            json.key("id")
-        } else {
-            json.key("id", first: true)
-        }
-        json.string(customer.id)
-        if let name = customer.name {
-            json.key("name")
-            json.string(name)
-        }
+        json.member("email", customer.email)
+        json.member("id", customer.id)
+        json.member("name", customer.name)
         json.endObject()
         json.key("items")
         json.beginArray()
-        for (index, item) in items.enumerated() {
-            if index > 0 { json.comma() }
+        for item in items {
             json.beginObject()
-            json.key("name", first: true)
-            json.string(item.name)
+            json.member("name", item.name)
             json.key("quantity")
             json.integer(item.quantity)
-            json.key("sku")
-            json.string(item.sku)
+            json.member("sku", item.sku)
             json.key("unitPrice")
             item.unitPrice.write(to: &json)
             json.endObject()
         }
         json.endArray()
-        json.key("orderId")
-        json.string(orderId.uuidString)
-        if let reason {
-            json.key("reason")
-            json.string(reason)
-        }
-        json.key("status")
-        json.string(status.rawValue)
+        json.member("orderId", orderId.uuidString)
+        json.member("reason", reason)
+        json.member("status", status.rawValue)
         json.key("total")
         total.write(to: &json)
         json.endObject()
@@ -137,8 +108,7 @@ extension OrderEventData {
 extension Money {
     fileprivate func write(to json: inout JSONWriter) {
         json.beginObject()
-        json.key("currency", first: true)
-        json.string(currency.code)
+        json.member("currency", currency.code)
         json.key("minorUnits")
         json.integer(minorUnits)
         json.endObject()
