@@ -60,7 +60,7 @@ let package = Package(
 
         // Shared modules.
         .target(name: "ConveyorRuntime", path: "Shared/ConveyorRuntime"),
-        .target(name: "Orders", path: "Shared/Orders"),
+        .target(name: "Orders", dependencies: ["ConveyorRuntime"], path: "Shared/Orders"),
         .target(
             name: "Messaging",
             dependencies: ["CRabbitMQ", "ConveyorRuntime", log, metrics, serviceLifecycle],
@@ -102,7 +102,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Notifier",
-            dependencies: ["ServiceSupport", "Orders", "Mail", "Storage", "Messaging", prometheus, metrics, log],
+            dependencies: ["ServiceSupport", "Orders", "Mail", "Storage", "Messaging", "ConveyorRuntime", prometheus, metrics, log],
             path: "Services/Notifier"
         ),
         .executableTarget(

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// The keyset position after the last order of a page: its `created_at` (as PostgreSQL
@@ -18,7 +19,7 @@ struct OrderCursor: Equatable, Sendable {
             return nil
         }
         let parts = text.split(separator: "|", maxSplits: 1)
-        guard parts.count == 2, let id = UUID(uuidString: String(parts[1])) else { return nil }
+        guard parts.count == 2, let id = UUID(parsing: String(parts[1])) else { return nil }
         // PostgreSQL's ISO output: 2026-11-21 18:45:08.123456+00
         let timestamp = String(parts[0])
         guard timestamp.count >= 19, timestamp.count <= 40,
@@ -29,7 +30,7 @@ struct OrderCursor: Equatable, Sendable {
     }
 
     var encoded: String {
-        Data("\(createdAt)|\(id.uuidString.lowercased())".utf8).base64EncodedString()
+        Data("\(createdAt)|\(id.lowercasedString)".utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Orders
 
@@ -11,8 +12,8 @@ struct CreatedOrder: Codable, Sendable, Equatable {
     var location: String
 
     init(order: Order, eventID: UUID) {
-        orderId = order.id.lowercased
-        eventId = eventID.lowercased
+        orderId = order.id.lowercasedString
+        eventId = eventID.lowercasedString
         status = order.status
         totalMinorUnits = order.total.minorUnits
         currency = order.total.currency.code
@@ -114,9 +115,4 @@ struct CancelledOrder: Encodable, Sendable {
     var orderId: String
     var status: OrderStatus
     var eventId: String
-}
-
-extension UUID {
-    /// The UUID in lower case, as the API writes every id (RFC 9562 §4).
-    var lowercased: String { uuidString.lowercased() }
 }

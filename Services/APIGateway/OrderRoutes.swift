@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -21,7 +22,7 @@ struct OrderRoutes: Sendable {
     let store: OrderStore
 
     static func location(of id: UUID) -> String {
-        "/orders/\(id.uuidString.lowercased())"
+        "/orders/\(id.lowercasedString)"
     }
 
     func add<Context: RequestContext>(to router: Router<Context>) {
@@ -65,7 +66,7 @@ struct OrderRoutes: Sendable {
     func detail(_ context: some RequestContext) async throws -> Response {
         let id = try Self.orderID(context)
         guard let detail = try await store.detail(of: id) else {
-            throw Problem.orderNotFound(id.uuidString.lowercased())
+            throw Problem.orderNotFound(id.lowercasedString)
         }
         return try Self.json(detail, status: .ok)
     }
@@ -122,14 +123,14 @@ struct OrderRoutes: Sendable {
         let trace = Self.trace(of: request)
         let cancelled = try await store.cancel(id, traceparent: trace.traceparent)
         context.logger.info(
-            "order cancelled", metadata: ["orderId": "\(id.uuidString.lowercased())", "eventId": "\(cancelled.eventId)", "traceId": "\(trace.traceID)"])
+            "order cancelled", metadata: ["orderId": "\(id.lowercasedString)", "eventId": "\(cancelled.eventId)", "traceId": "\(trace.traceID)"])
         return try Self.json(cancelled, status: .ok)
     }
 
     // MARK: Helpers
 
     static func isJSON(_ contentType: String) -> Bool {
-        let mediaType = contentType.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { String($0).trimmingSpaces().lowercased() } ?? ""
         return mediaType == "application/json" || (mediaType.hasPrefix("application/") && mediaType.hasSuffix("+json"))
     }
 
@@ -145,7 +146,7 @@ struct OrderRoutes: Sendable {
 
     static func orderID(_ context: some RequestContext) throws -> UUID {
         let text = context.parameters.get("id") ?? ""
-        guard let id = UUID(uuidString: text) else {
+        guard let id = UUID(parsing: text) else {
             throw Problem.orderNotFound(text)
         }
         return id

@@ -181,7 +181,7 @@ struct OrderStore: Sendable {
             [id]
         ).map { row in
             OrderDetail.Notification(
-                eventId: try row.decode(UUID.self, "event_id").lowercased, channel: try row.decode(String.self, "channel"),
+                eventId: try row.decode(UUID.self, "event_id").lowercasedString, channel: try row.decode(String.self, "channel"),
                 recipient: try row.decode(String.self, "recipient"), subject: try row.decode(String.self, "subject"),
                 status: try row.decode(String.self, "status"), attempts: try row.decode(Int.self, "attempts"),
                 error: try row.decode(String?.self, "last_error"), sentAt: try row.decode(Date?.self, "sent_at"))
@@ -202,7 +202,7 @@ struct OrderStore: Sendable {
         let waiting = deadLetters.first { $0.status == "waiting" }
         let order = stored.order
         return OrderDetail(
-            orderId: order.id.lowercased, status: order.status, failureReason: order.failureReason, customer: order.customer,
+            orderId: order.id.lowercasedString, status: order.status, failureReason: order.failureReason, customer: order.customer,
             currency: order.total.currency.code, totalMinorUnits: order.total.minorUnits, items: order.items.map(LineItemRepresentation.init),
             version: stored.version, createdAt: order.createdAt, updatedAt: order.updatedAt, history: history,
             notifications: notifications,
@@ -243,7 +243,7 @@ struct OrderStore: Sendable {
             }
             items.append(
                 OrderSummary(
-                    orderId: try row.decode(UUID.self, "id").lowercased, customerId: try row.decode(String.self, "customer_id"), status: status,
+                    orderId: try row.decode(UUID.self, "id").lowercasedString, customerId: try row.decode(String.self, "customer_id"), status: status,
                     totalMinorUnits: try row.decode(Int64.self, "total_minor"), currency: try row.decode(String.self, "currency"),
                     createdAt: try row.decode(Date.self, "created_at")))
             positions.append(try row.decode(String.self, "position"))
@@ -259,13 +259,13 @@ struct OrderStore: Sendable {
     func cancel(_ id: UUID, traceparent: String?) async throws -> CancelledOrder {
         try await pool.withTransaction { transaction in
             guard let stored = try await Self.loadOrder(id, in: transaction, forUpdate: true) else {
-                throw Problem.orderNotFound(id.uuidString.lowercased())
+                throw Problem.orderNotFound(id.lowercasedString)
             }
             var order = stored.order
             guard order.status.isCancellable else {
                 throw Problem(
                     .conflict, type: "urn:conveyor:problem:order-not-cancellable", title: "The order can no longer be cancelled",
-                    detail: "order \(id.uuidString.lowercased()) is \(order.status)", currentStatus: order.status)
+                    detail: "order \(id.lowercasedString) is \(order.status)", currentStatus: order.status)
             }
             let previous = order.status
             order.status = try previous.transition(to: .cancelled)
@@ -280,10 +280,10 @@ struct OrderStore: Sendable {
             let event = OrderEvent(
                 type: .orderCancelled, source: service, time: order.updatedAt, traceparent: traceparent, data: OrderEventData(order: order))
             try await recordHistory(
-                id, from: previous, to: .cancelled, step: "cancelled", detail: ["eventId": .string(event.id.uuidString.lowercased())],
+                id, from: previous, to: .cancelled, step: "cancelled", detail: ["eventId": .string(event.id.lowercasedString)],
                 in: transaction)
             try await Outbox.enqueue(OutboxEvent(event), in: transaction)
-            return CancelledOrder(orderId: id.lowercased, status: .cancelled, eventId: event.id.lowercased)
+            return CancelledOrder(orderId: id.lowercasedString, status: .cancelled, eventId: event.id.lowercasedString)
         }
     }
 

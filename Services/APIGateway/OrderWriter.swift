@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Orders
 import Outbox
@@ -114,7 +115,7 @@ struct OrderWriter: Sendable {
         guard existing.order.matches(request) else {
             throw Problem(
                 .conflict, type: "urn:conveyor:problem:order-exists", title: "The order exists with other content",
-                detail: "order \(existing.order.id.uuidString.lowercased()) was created before with different content",
+                detail: "order \(existing.order.id.lowercasedString) was created before with different content",
                 currentStatus: existing.order.status)
         }
         return .replayed(CreatedOrder(order: existing.order, eventID: existing.creationEventID ?? existing.order.id))
@@ -212,7 +213,7 @@ struct OrderWriter: Sendable {
                 PostgresArray(lines.map(\.2.name)), PostgresArray(lines.map { Int64($0.2.quantity) }),
                 PostgresArray(lines.map(\.2.unitPrice.minorUnits)),
                 service,
-                PostgresArray(try orders.map { try PostgresJSON(encoding: JSONValue.object(["eventId": .string($0.event.id.uuidString.lowercased())])).text }),
+                PostgresArray(orders.map { JSONValue.object(["eventId": .string($0.event.id.lowercasedString)]).jsonText }),
                 PostgresArray(orders.map(\.order.id)), PostgresArray(orders.map(\.event.id)),
             ] + outbox.parameters)
         return Set(try rows.map { try $0.decode(UUID.self, "id") })

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Orders
 import Storage
@@ -70,7 +71,7 @@ struct DeadLetterFilter: Sendable, Equatable {
         if let queue { record["queue"] = .string(queue) }
         if let reason { record["reason"] = .string(reason) }
         if let eventType { record["type"] = .string(eventType) }
-        if let orderID { record["order_id"] = .string(orderID.uuidString.lowercased()) }
+        if let orderID { record["order_id"] = .string(orderID.lowercasedString) }
         if let since { record["since"] = .string(since.formatted(.iso8601)) }
         if let until { record["until"] = .string(until.formatted(.iso8601)) }
         return record

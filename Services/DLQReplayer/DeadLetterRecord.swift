@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Messaging
 
@@ -37,8 +38,8 @@ struct DeadLetterRecord: Sendable, Equatable {
         let lastDeath = Self.lastDeath(in: headers)
         self.queue = queue
         messageID = message.messageID
-        eventID = message.messageID.flatMap(UUID.init(uuidString:)) ?? envelope?.id.flatMap(UUID.init(uuidString:))
-        orderID = message.correlationID.flatMap(UUID.init(uuidString:)) ?? envelope?.subject.flatMap(UUID.init(uuidString:))
+        eventID = message.messageID.flatMap(UUID.init(parsing:)) ?? envelope?.id.flatMap(UUID.init(parsing:))
+        orderID = message.correlationID.flatMap(UUID.init(parsing:)) ?? envelope?.subject.flatMap(UUID.init(parsing:))
         originRoutingKey =
             headers[ConveyorHeader.originRoutingKey]?.stringValue
             ?? lastDeath?["routing-keys"].flatMap(Self.firstString)

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Logging
 import Messaging
 import Orders
@@ -20,8 +21,8 @@ struct DeadLetterRecorder: Sendable {
         var metadata: Logger.Metadata = [
             "queue": "\(record.queue)", "reason": "\(record.reason)", "message_id": "\(record.messageID ?? "")",
         ]
-        if let eventID = record.eventID { metadata["eventId"] = "\(eventID.uuidString.lowercased())" }
-        if let orderID = record.orderID { metadata["orderId"] = "\(orderID.uuidString.lowercased())" }
+        if let eventID = record.eventID { metadata["eventId"] = "\(eventID.lowercasedString)" }
+        if let orderID = record.orderID { metadata["orderId"] = "\(orderID.lowercasedString)" }
         if let trace = delivery.message.traceparent.flatMap(TraceContext.init(traceparent:)) {
             metadata["traceId"] = "\(trace.traceID)"
         }

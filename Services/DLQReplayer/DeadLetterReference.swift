@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// How an operator names one dead letter: its row id (`42`) or its event id (a UUID; several
@@ -10,7 +11,7 @@ enum DeadLetterReference: Sendable, Hashable, CustomStringConvertible {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if let id = Int64(trimmed), id > 0 {
             self = .id(id)
-        } else if let uuid = UUID(uuidString: trimmed) {
+        } else if let uuid = UUID(parsing: trimmed) {
             self = .eventID(uuid)
         } else {
             return nil
@@ -20,7 +21,7 @@ enum DeadLetterReference: Sendable, Hashable, CustomStringConvertible {
     var description: String {
         switch self {
         case .id(let id): "\(id)"
-        case .eventID(let uuid): uuid.uuidString.lowercased()
+        case .eventID(let uuid): uuid.lowercasedString
         }
     }
 }

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// One dead letter as `list --json` prints it.
@@ -17,8 +18,8 @@ struct DeadLetterSummary: Encodable, Sendable {
 
     init(_ deadLetter: DeadLetter) {
         id = deadLetter.id
-        eventId = deadLetter.eventID?.uuidString.lowercased()
-        orderId = deadLetter.orderID?.uuidString.lowercased()
+        eventId = deadLetter.eventID?.lowercasedString
+        orderId = deadLetter.orderID?.lowercasedString
         type = deadLetter.eventType
         queue = deadLetter.queue
         reason = deadLetter.reason

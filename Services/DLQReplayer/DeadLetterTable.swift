@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// Dead letters as a plain-text table for a terminal: one line each, columns padded, the
@@ -19,8 +20,8 @@ struct DeadLetterTable {
         var rows = [header]
         for deadLetter in deadLetters {
             var row = [
-                "\(deadLetter.id)", deadLetter.eventID?.uuidString.lowercased() ?? "-",
-                deadLetter.orderID?.uuidString.lowercased() ?? "-", deadLetter.eventType ?? "-", deadLetter.queue,
+                "\(deadLetter.id)", deadLetter.eventID?.lowercasedString ?? "-",
+                deadLetter.orderID?.lowercasedString ?? "-", deadLetter.eventType ?? "-", deadLetter.queue,
                 deadLetter.reason, "\(deadLetter.attempts)", deadLetter.failedAt.formatted(.iso8601),
             ]
             if showsStatus { row.append(deadLetter.status.rawValue) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ConveyorRuntime
 import Foundation
 
 /// The options that select dead letters, shared by `list`, `replay` and `purge`.
@@ -44,7 +45,7 @@ struct FilterOptions: ParsableArguments {
         filter.reason = reason
         filter.eventType = eventType
         if let orderID {
-            guard let uuid = UUID(uuidString: orderID) else { throw ValidationError("--order-id '\(orderID)' is not a UUID") }
+            guard let uuid = UUID(parsing: orderID) else { throw ValidationError("--order-id '\(orderID)' is not a UUID") }
             filter.orderID = uuid
         }
         filter.since = try Self.time(since, option: "--since", now: now)

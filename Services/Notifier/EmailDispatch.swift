@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Logging
 import Mail
@@ -110,8 +111,8 @@ struct EmailDispatch: Sendable {
 
     private func logger(for event: OrderEvent) -> Logger {
         var logger = logger
-        logger[metadataKey: "orderId"] = "\(event.data.orderId.uuidString.lowercased())"
-        logger[metadataKey: "eventId"] = "\(event.id.uuidString.lowercased())"
+        logger[metadataKey: "orderId"] = "\(event.data.orderId.lowercasedString)"
+        logger[metadataKey: "eventId"] = "\(event.id.lowercasedString)"
         if let trace = event.traceparent.flatMap(TraceContext.init(traceparent:)) {
             logger[metadataKey: "traceId"] = "\(trace.traceID)"
         }
@@ -137,7 +138,7 @@ struct EmailDispatch: Sendable {
         }
         let message = try EmailMessage(
             from: sender, to: [recipient], subject: content.subject, body: content.body, date: Date(),
-            messageID: "<\(event.id.uuidString.lowercased())@\(sender.domain)>",
+            messageID: "<\(event.id.lowercasedString)@\(sender.domain)>",
             headers: try headers(for: event))
         return PreparedEmail(event: event, recipient: recipient, subject: content.subject, message: message)
     }
@@ -251,8 +252,8 @@ struct EmailDispatch: Sendable {
 
     private func headers(for event: OrderEvent) throws -> [MailHeaderField] {
         var headers = [
-            try MailHeaderField(name: "X-Conveyor-Order-Id", value: event.data.orderId.uuidString.lowercased()),
-            try MailHeaderField(name: "X-Conveyor-Event-Id", value: event.id.uuidString.lowercased()),
+            try MailHeaderField(name: "X-Conveyor-Order-Id", value: event.data.orderId.lowercasedString),
+            try MailHeaderField(name: "X-Conveyor-Event-Id", value: event.id.lowercasedString),
             try MailHeaderField(name: "X-Conveyor-Event-Type", value: event.type),
         ]
         if let traceparent = event.traceparent {

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Orders
 
 /// The e-mail a customer gets about an order event: the subject names the order and its
@@ -8,7 +9,7 @@ struct OrderEmail: Equatable, Sendable {
 
     init(event: OrderEvent) {
         let order = event.data
-        let id = order.orderId.uuidString.lowercased()
+        let id = order.orderId.lowercasedString
         let headline: String
         switch event.eventType {
         case .orderProcessed?:

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Orders
 import Outbox
@@ -112,7 +113,7 @@ struct FulfilmentPlan: Sendable {
                     remaining[item.sku, default: 0] -= item.qty
                     taken[item.sku, default: 0] += item.qty
                 }
-                let shipment = "SHP-" + order.id.uuidString.prefix(8).uppercased()
+                let shipment = "SHP-" + order.id.uppercasedString.prefix(8)
                 history += [
                     HistoryEntry(
                         orderID: order.id, from: .processing, to: .processing, step: "payment_captured",

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Logging
 import Messaging
@@ -100,8 +101,8 @@ struct OrderWorkflow: Sendable {
 
     private func logger(for event: OrderEvent) -> Logger {
         var logger = logger
-        logger[metadataKey: "orderId"] = "\(event.data.orderId.uuidString.lowercased())"
-        logger[metadataKey: "eventId"] = "\(event.id.uuidString.lowercased())"
+        logger[metadataKey: "orderId"] = "\(event.data.orderId.lowercasedString)"
+        logger[metadataKey: "eventId"] = "\(event.id.lowercasedString)"
         if let trace = event.traceparent.flatMap(TraceContext.init(traceparent:)) {
             logger[metadataKey: "traceId"] = "\(trace.traceID)"
         }
@@ -124,7 +125,7 @@ struct OrderWorkflow: Sendable {
             var candidates: [Int] = []
             for (position, event) in events.enumerated() where results[position] == nil {
                 guard let order = orders[event.data.orderId] else {
-                    results[position] = .error(.unknownOrder(event.data.orderId.uuidString.lowercased()))
+                    results[position] = .error(.unknownOrder(event.data.orderId.lowercasedString))
                     continue
                 }
                 if failureInjection && order.items.contains(where: { $0.sku == Sku.failureInjection }) {
@@ -182,7 +183,7 @@ struct OrderWorkflow: Sendable {
             guard let status = OrderStatus(rawValue: try row.decode(String.self, "status")),
                 let currency = Currency(code: try row.decode(String.self, "currency"))
             else {
-                throw OrderProcessingError.unknownOrder(id.uuidString.lowercased())
+                throw OrderProcessingError.unknownOrder(id.lowercasedString)
             }
             orders[id] = PendingOrder(
                 id: id, status: status, customerID: try row.decode(String.self, "customer_id"),

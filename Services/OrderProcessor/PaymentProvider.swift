@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Orders
 
@@ -24,6 +25,6 @@ struct MockPaymentProvider: Sendable {
         if declinedCustomers.contains(customerID) {
             return .declined(reason: "card_declined")
         }
-        return .captured(reference: "mockpay_" + orderID.uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16))
+        return .captured(reference: "mockpay_" + orderID.lowercasedString.replacingOccurrences(of: "-", with: "").prefix(16))
     }
 }

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// A plain-text e-mail, checked when it is built and rendered as an RFC 5322 message by
@@ -37,7 +38,7 @@ public struct EmailMessage: Sendable {
         headers: [MailHeaderField] = []
     ) throws(EmailMessageError) {
         guard !to.isEmpty else { throw .noRecipients }
-        guard !subject.unicodeScalars.contains(where: HeaderText.isForbidden) else { throw .invalidSubject }
+        guard !HeaderText.containsForbidden(subject) else { throw .invalidSubject }
         self.from = from
         self.to = to
         self.subject = subject
@@ -47,7 +48,7 @@ public struct EmailMessage: Sendable {
         if let messageID {
             self.messageID = try Self.checkedMessageID(messageID)
         } else {
-            self.messageID = "<\(UUID().uuidString.lowercased())@\(from.domain)>"
+            self.messageID = "<\(UUID().lowercasedString)@\(from.domain)>"
         }
     }
 

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// A validated `POST /orders` body.
@@ -71,7 +72,7 @@ public struct CreateOrderRequest: Hashable, Sendable {
 
         var orderId: UUID?
         if let text = optionalString(object, "orderId", maxLength: 36, errors: &errors) {
-            orderId = UUID(uuidString: text)
+            orderId = UUID(parsing: text)
             if orderId == nil {
                 errors.append(FieldError(field: "orderId", message: "must be a UUID"))
             }

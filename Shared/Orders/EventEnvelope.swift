@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// A CloudEvents 1.0 event in its JSON format, with `Payload` as `data`.
@@ -66,7 +67,7 @@ public struct EventEnvelope<Payload: Codable & Sendable>: Sendable, Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(Self.specVersion, forKey: .specversion)
-        try container.encode(id.uuidString.lowercased(), forKey: .id)
+        try container.encode(id.lowercasedString, forKey: .id)
         try container.encode(type, forKey: .type)
         try container.encode(source, forKey: .source)
         try container.encode(time, forKey: .time)

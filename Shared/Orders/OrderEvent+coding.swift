@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// Order events are written and read on every step of every order, so they have coding of
@@ -12,7 +13,7 @@ extension EventEnvelope where Payload == OrderEventData {
         json.key("data")
         data.write(to: &json)
         json.member("datacontenttype", Self.dataContentType)
-        json.member("id", id.uuidString.lowercased())
+        json.member("id", id.lowercasedString)
         json.member("source", source)
         json.member("specversion", Self.specVersion)
         json.member("subject", subject)
@@ -79,7 +80,7 @@ extension OrderEventData {
             json.endObject()
         }
         json.endArray()
-        json.member("orderId", orderId.uuidString)
+        json.member("orderId", orderId.uppercasedString)
         json.member("reason", reason)
         json.member("status", status.rawValue)
         json.key("total")
@@ -175,7 +176,7 @@ private struct OrderEventFields {
     }
 
     func uuid(_ key: String) throws(OrderEventError) -> UUID {
-        try string(key, as: "a UUID", UUID.init(uuidString:))
+        try string(key, as: "a UUID", UUID.init(parsing:))
     }
 
     func timestamp(_ key: String) throws(OrderEventError) -> Date {

@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// The `data` of every order event: a snapshot of the order when the event happened.
@@ -36,7 +37,7 @@ extension EventEnvelope where Payload == OrderEventData {
     /// An order event of `type` from `source`, whose subject is the order id.
     public init(id: UUID = UUID(), type: EventType, source: String, time: Date = Date(), traceparent: String? = nil, data: OrderEventData) {
         self.init(
-            id: id, type: type.rawValue, source: source, time: time, subject: data.orderId.uuidString.lowercased(),
+            id: id, type: type.rawValue, source: source, time: time, subject: data.orderId.lowercasedString,
             traceparent: traceparent, data: data)
     }
 

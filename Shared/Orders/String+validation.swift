@@ -2,7 +2,7 @@ extension String {
     /// The string without leading and trailing spaces and tabs: Unicode's space separators
     /// (general category Zs) and U+0009, as Foundation's `CharacterSet.whitespaces`; line
     /// breaks stay.
-    func trimmingSpaces() -> String {
+    package func trimmingSpaces() -> String {
         // The common case, a string starting and ending with a visible ASCII character, is
         // decided from its first and last bytes.
         if let first = utf8.first, let last = utf8.last, Self.isVisibleASCII(first), Self.isVisibleASCII(last) {

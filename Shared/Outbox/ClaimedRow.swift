@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Messaging
 import Storage
@@ -23,7 +24,7 @@ struct ClaimedRow: Sendable {
         }
         message = Message(
             body: Array(try row.decode(String.self, "envelope").utf8),
-            messageID: eventID.uuidString.lowercased(),
+            messageID: eventID.lowercasedString,
             type: properties.type,
             contentType: "application/cloudevents+json",
             correlationID: properties.correlationID,
