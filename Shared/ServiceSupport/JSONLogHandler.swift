@@ -33,30 +33,35 @@ public struct JSONLogHandler: LogHandler {
 
     public func log(event: LogEvent) {
         var merged = metadata
-        if let provided = metadataProvider?.get() {
+        if let provided = metadataProvider?.get(), !provided.isEmpty {
             merged.merge(provided) { _, new in new }
         }
-        if let explicit = event.metadata {
+        if let explicit = event.metadata, !explicit.isEmpty {
             merged.merge(explicit) { _, new in new }
         }
-        var text = "{"
-        JSONText.appendPair(&text, "timestamp", .string(Timestamp.now()), first: true)
-        JSONText.appendPair(&text, "level", .string(event.level.rawValue))
-        JSONText.appendPair(&text, "service", .string(service))
-        JSONText.appendPair(&text, "logger", .string(label))
-        JSONText.appendPair(&text, "message", .string(event.message.description))
+        var json = JSONText()
+        json.raw(#"{"timestamp":""#)
+        Timestamp.append(to: &json)
+        json.raw(#"","level":"#)
+        json.string(event.level.rawValue)
+        json.raw(#","service":"#)
+        json.string(service)
+        json.raw(#","logger":"#)
+        json.string(label)
+        json.raw(#","message":"#)
+        json.string(event.message.description)
         if let error = event.error, merged["error"] == nil {
-            JSONText.appendPair(&text, "error", .string(String(describing: error)))
+            json.pair("error", .string(String(describing: error)))
         }
         if event.level >= .warning || logLevel <= .debug {
             let file = event.file.split(separator: "/").last.map(String.init) ?? event.file
-            JSONText.appendPair(&text, "source", .string("\(event.source)/\(file):\(event.line)"))
+            json.pair("source", .string("\(event.source)/\(file):\(event.line)"))
         }
         for key in merged.keys.sorted() where !JSONLogHandler.reservedKeys.contains(key) {
-            JSONText.appendPair(&text, key, merged[key]!)
+            json.pair(key, merged[key]!)
         }
-        text += "}\n"
-        output.write(text)
+        json.raw("}\n")
+        output.write(json.text)
     }
 
     static let reservedKeys: Set<String> = ["timestamp", "level", "service", "logger", "message", "source"]
@@ -101,10 +106,27 @@ public struct LogOutput: Sendable {
     }
 }
 
+/// The time of a log line in UTC, `2026-11-21T18:45:08.123Z` (ISO 8601, milliseconds).
 enum Timestamp {
-    static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
-
-    static func now() -> String {
-        style.format(Date())
+    static func append(to json: inout JSONText) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        var seconds = now.tv_sec
+        var fields = tm()
+        gmtime_r(&seconds, &fields)
+        json.digits(Int(fields.tm_year) + 1900, count: 4)
+        json.raw("-")
+        json.digits(Int(fields.tm_mon) + 1, count: 2)
+        json.raw("-")
+        json.digits(Int(fields.tm_mday), count: 2)
+        json.raw("T")
+        json.digits(Int(fields.tm_hour), count: 2)
+        json.raw(":")
+        json.digits(Int(fields.tm_min), count: 2)
+        json.raw(":")
+        json.digits(Int(fields.tm_sec), count: 2)
+        json.raw(".")
+        json.digits(now.tv_nsec / 1_000_000, count: 3)
+        json.raw("Z")
     }
 }

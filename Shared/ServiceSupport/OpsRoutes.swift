@@ -29,20 +29,17 @@ public struct OpsRoutes: Sendable {
         let readiness = self.readiness
         router.get("/readyz") { _, _ in
             let report = await readiness.evaluate()
-            var body = #"{"status":"\#(report.isReady ? "ready" : "not ready")","checks":{"#
+            var body = JSONText()
+            body.raw(#"{"status":"#)
+            body.string(report.isReady ? "ready" : "not ready")
+            body.raw(#","checks":{"#)
             for (index, result) in report.results.enumerated() {
-                if index > 0 { body += "," }
-                var entry = ""
-                JSONText.appendString(&entry, result.name)
-                body += entry + ":"
-                var value = ""
-                JSONText.appendString(&value, result.failure ?? "ok")
-                body += value
+                body.pair(result.name, .string(result.failure ?? "ok"), first: index == 0)
             }
-            body += "}}"
+            body.raw("}}")
             return Response(
                 status: report.isReady ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(string: body)))
+                body: .init(byteBuffer: ByteBuffer(bytes: body.bytes)))
         }
         let registry = self.registry
         let processMetrics = self.processMetrics

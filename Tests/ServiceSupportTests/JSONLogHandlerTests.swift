@@ -51,4 +51,26 @@ import Testing
         #expect(object["traceId"] as? String == "4bf92f3577b34da6a3ce929d0e0e4736")
         #expect((object["source"] as? String)?.contains("JSONLogHandlerTests.swift") == true)
     }
+
+    @Test func escapesWhatJSONAndJavaScriptNeedEscapedAndStampsTheTimeInUTC() throws {
+        let capture = Capture()
+        let logger = Logger(label: "mail") { label in
+            JSONLogHandler(label: label, service: "notifier", output: capture.output)
+        }
+        let before = Date()
+        let message = "tab\there, bell \u{7}, \u{2028}\u{2029} and caf\u{E9} \u{1F4E6} \\ \""
+        logger.info("\(message)", metadata: ["detail": .dictionary(["z": "1", "a": ["x\u{1}"]])])
+        let after = Date()
+
+        let line = try #require(capture.lines.withLock { $0.first })
+        #expect(line.contains(#""message":"tab\there, bell \u0007, \u2028\u2029 and caf\#u{E9} \#u{1F4E6} \\ \"""#))
+        #expect(line.contains(#""detail":{"a":["x\u0001"],"z":"1"}"#))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["message"] as? String == message)
+
+        let timestamp = try #require(object["timestamp"] as? String)
+        #expect(timestamp.wholeMatch(of: /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/) != nil)
+        let stamped = try Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(timestamp)
+        #expect(stamped >= before.addingTimeInterval(-0.001) && stamped <= after)
+    }
 }
