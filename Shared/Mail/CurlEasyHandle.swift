@@ -53,11 +53,11 @@ final class CurlEasyHandle {
                 guard let data, let userdata else { return 0 }
                 guard type == CURLINFO_HEADER_IN || type == CURLINFO_HEADER_OUT else { return 0 }
                 let transfer = Unmanaged<SMTPTransfer>.fromOpaque(userdata).takeUnretainedValue()
-                let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+                let bytes = UnsafeRawBufferPointer(start: data, count: size)
                 if type == CURLINFO_HEADER_IN {
-                    transfer.transcript.received(text)
+                    transfer.transcript.received(bytes)
                 } else {
-                    transfer.transcript.sent(text)
+                    transfer.transcript.sent(bytes)
                 }
                 return 0
             })

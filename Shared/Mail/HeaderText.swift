@@ -10,11 +10,23 @@ enum HeaderText {
     static let softLineLimit = 78
 
     /// Characters no header text may contain: every control character but tab (CR and LF
-    /// above all), and the Unicode line and paragraph separators.
+    /// above all), and the Unicode line and paragraph separators. The control characters
+    /// (general category Cc) are U+0000–U+001F and U+007F–U+009F, a set Unicode never changes.
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        if scalar == "\t" { return false }
-        return scalar.properties.generalCategory == .control
-            || scalar == "\u{2028}" || scalar == "\u{2029}"
+        switch scalar.value {
+        case 0x09: false
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
+        default: false
+        }
+    }
+
+    /// True when `text` has a character ``isForbidden(_:)`` refuses.
+    static func containsForbidden(_ text: String) -> Bool {
+        // In UTF-8 every forbidden character but U+0080–U+009F (C2 80–9F) and U+2028/U+2029
+        // (E2 80 A8/A9) is one byte below 0x20 or 0x7F; text without those lead bytes is
+        // decided bytewise.
+        let suspicious = text.utf8.contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }
+        return suspicious && text.unicodeScalars.contains(where: isForbidden)
     }
 
     /// `Name: value` for unstructured text (Subject, extra headers), folded, without the
@@ -72,7 +84,12 @@ enum HeaderText {
     /// True when text cannot be sent as it is: non-ASCII, or containing `=?`, which a reader
     /// would try to decode as an encoded-word.
     static func needsEncoding(_ text: String) -> Bool {
-        text.utf8.contains { $0 >= 0x80 } || text.contains("=?")
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte >= 0x80 || (previous == UInt8(ascii: "=") && byte == UInt8(ascii: "?")) { return true }
+            previous = byte
+        }
+        return false
     }
 
     /// RFC 5322 atext: the characters an unquoted word may contain.

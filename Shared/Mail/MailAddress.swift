@@ -14,7 +14,7 @@ public struct MailAddress: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``EmailMessageError/invalidAddress(_:)`` or ``EmailMessageError/invalidDisplayName``.
     public init(_ address: String, displayName: String? = nil) throws(EmailMessageError) {
         guard Self.isValidAddress(address) else { throw .invalidAddress(address) }
-        if let displayName, displayName.unicodeScalars.contains(where: HeaderText.isForbidden) {
+        if let displayName, HeaderText.containsForbidden(displayName) {
             throw .invalidDisplayName
         }
         self.address = address

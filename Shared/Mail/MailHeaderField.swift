@@ -25,7 +25,7 @@ public struct MailHeaderField: Sendable, Hashable {
             nameBytes.allSatisfy({ (33...126).contains($0) && $0 != UInt8(ascii: ":") })
         else { throw .invalidHeaderName(name) }
         guard !Self.reservedNames.contains(name.lowercased()) else { throw .reservedHeader(name) }
-        guard !value.unicodeScalars.contains(where: HeaderText.isForbidden) else {
+        guard !HeaderText.containsForbidden(value) else {
             throw .invalidHeaderValue(name: name)
         }
         self.name = name
