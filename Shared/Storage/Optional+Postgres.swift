@@ -1,6 +1,11 @@
 extension Optional: PostgresBindable where Wrapped: PostgresBindable {
     public static var postgresType: PostgresDataType { Wrapped.postgresType }
-    public var postgresText: String? { self.flatMap(\.postgresText) }
+    @inlinable public var postgresText: String? {
+        switch self {
+        case .some(let value): value.postgresText
+        case .none: nil
+        }
+    }
 }
 
 extension Optional: PostgresDecodable where Wrapped: PostgresDecodable {

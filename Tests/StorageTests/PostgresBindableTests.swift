@@ -16,6 +16,13 @@ import Testing
         #expect(Bool.postgresType == .bool)
     }
 
+    @Test func arraysAreLiteralsWithEveryElementQuoted() {
+        let texts: [String?] = ["plain", #"say "hi" \ back"#, nil, "NULL", "", #"\""#]
+        #expect(PostgresArray(texts).postgresText == #"{"plain","say \"hi\" \\ back",NULL,"NULL","","\\\""}"#)
+        #expect(PostgresArray([Int64.min, 0]).postgresText == #"{"-9223372036854775808","0"}"#)
+        #expect(PostgresArray([String]()).postgresText == "{}")
+    }
+
     @Test func uuidEncodesLowercase() throws {
         let uuid = try #require(UUID(uuidString: "6F9619FF-8B86-D011-B42D-00C04FC964FF"))
         #expect(uuid.postgresText == "6f9619ff-8b86-d011-b42d-00c04fc964ff")
