@@ -134,8 +134,10 @@ actor ConsumerConnection: DeliverySettler {
             return queue.items
         }
         if let connection {
-            for item in batch where settleFailure == nil {
-                settle(item, on: connection)
+            connection.sendingTogether(batch.count) {
+                for item in batch where settleFailure == nil {
+                    settle(item, on: connection)
+                }
             }
         } else if !batch.isEmpty {
             logger.notice(

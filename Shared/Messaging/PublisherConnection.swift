@@ -131,8 +131,10 @@ actor PublisherConnection {
     private func sendBooked(_ connection: AMQPConnection, ledger: PublishLedger) throws {
         let batch = ledger.takeBatch(limit: Self.batchSize)
         guard !batch.isEmpty else { return }
-        for outgoing in batch {
-            try connection.publish(outgoing.message, exchange: outgoing.exchange, routingKey: outgoing.routingKey, mandatory: true)
+        try connection.sendingTogether(batch.count) {
+            for outgoing in batch {
+                try connection.publish(outgoing.message, exchange: outgoing.exchange, routingKey: outgoing.routingKey, mandatory: true)
+            }
         }
         metrics.published.increment(by: Int64(batch.count))
     }
