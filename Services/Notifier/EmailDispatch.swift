@@ -38,6 +38,18 @@ struct EmailDispatch: Sendable {
         case noRecipient
         /// SMTP could not take it now (unreachable, timeout, 4xx); the attempt is recorded.
         case deferred(String)
+
+        /// The `result` of the "notification handled" log line.
+        var logValue: String {
+            switch self {
+            case .sent: "sent"
+            case .alreadySent: "alreadySent"
+            case .alreadyFailed: "alreadyFailed"
+            case .rejected(let error): "rejected: \(error)"
+            case .noRecipient: "noRecipient"
+            case .deferred(let error): "deferred: \(error)"
+            }
+        }
     }
 
     /// The handler the consumer pipeline runs on each batch of deliveries.
@@ -99,7 +111,7 @@ struct EmailDispatch: Sendable {
             logger.warning("mail server unavailable; holding the message", metadata: ["error": "\(error)"])
             return .dependencyUnavailable(detail: error)
         }
-        logger.info("notification handled", metadata: ["result": "\(result)"])
+        logger.info("notification handled", metadata: ["result": "\(result.logValue)"])
         switch result {
         case .sent: sent.increment()
         case .rejected, .noRecipient: failed.increment()

@@ -36,6 +36,17 @@ struct OrderWorkflow: Sendable {
         case duplicate
         /// A technical failure: retried, and dead-lettered when retries do not help.
         case error(OrderProcessingError)
+
+        /// The `result` of the "order handled" log line.
+        var logValue: String {
+            switch self {
+            case .processed: "processed"
+            case .failed(let reason): "failed: \(reason)"
+            case .skipped(let status): "skipped: \(status.rawValue)"
+            case .duplicate: "duplicate"
+            case .error(let error): "error: \(error)"
+            }
+        }
     }
 
     /// Why an order ends `FAILED` (business failures, not technical ones): its `failureReason`.
@@ -80,7 +91,7 @@ struct OrderWorkflow: Sendable {
                 if case .failed(let reason) = result {
                     Self.failures(reason: reason).increment()
                 }
-                logger.info("order handled", metadata: ["result": "\(result)", "attempt": "\(attempt)"])
+                logger.info("order handled", metadata: ["result": "\(result.logValue)", "attempt": "\(attempt)"])
                 return result == .duplicate ? .duplicate : .done
             }
         } catch let error as PostgresError where error.isUnavailable || error.isConnectionFailure || error.kind == .acquireTimeout {

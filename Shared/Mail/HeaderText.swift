@@ -33,7 +33,10 @@ enum HeaderText {
     /// final CRLF.
     static func unstructured(name: String, value: String) -> String {
         if value.isEmpty { return "\(name):" }
-        if !needsEncoding(value) {
+        let plain = !needsEncoding(value)
+        // What folding gives when the whole field fits on one line.
+        if plain && name.utf8.count + 2 + value.utf8.count <= softLineLimit { return "\(name): \(value)" }
+        if plain {
             // Folding only replaces an existing space by CRLF + space: unfolding restores
             // the value exactly.
             let atoms = value.split(separator: " ", omittingEmptySubsequences: false).map(String.init)

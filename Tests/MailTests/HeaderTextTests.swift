@@ -31,6 +31,17 @@ import Testing
         #expect(HeaderText.needsEncoding("Zürich"))
     }
 
+    @Test func unstructuredFieldsThatFitOnALineAreWrittenAsFoldingWouldWriteThem() {
+        let name = "Subject"
+        for length in [1, 60, 69, 70, 71, 90, 200] {
+            for value in [String(repeating: "x", count: length), String(repeating: "ab ", count: length / 3 + 1), " two  spaces " + String(repeating: "y", count: length)] {
+                let folded = HeaderText.fold(name: name, atoms: value.split(separator: " ", omittingEmptySubsequences: false).map(String.init))
+                #expect(HeaderText.unstructured(name: name, value: value) == folded, "\(value.utf8.count) bytes")
+            }
+        }
+        #expect(HeaderText.unstructured(name: name, value: String(repeating: "z", count: 69)).utf8.count == 78)
+    }
+
     @Test func mailDatesAreUTCWithTheWeekday() {
         let cases: [(TimeInterval, String)] = [
             (0, "Thu, 01 Jan 1970 00:00:00 +0000"),
