@@ -127,6 +127,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConveyorRuntimeTests", dependencies: ["ConveyorRuntime"], path: "Tests/ConveyorRuntimeTests"),
         .testTarget(name: "OrdersTests", dependencies: ["Orders"], path: "Tests/OrdersTests"),
+        .testTarget(name: "OutboxTests", dependencies: ["Outbox"], path: "Tests/OutboxTests"),
         .testTarget(
             name: "MessagingTests",
             dependencies: ["Messaging", "ConveyorRuntime", "TestSupport", metricsTestKit],

@@ -177,7 +177,7 @@ struct OrderWriter: Sendable {
     private func insert(_ orders: [PricedOrder], in database: some PostgresQuerying) async throws -> Set<UUID> {
         guard !orders.isEmpty else { return [] }
         let lines = orders.flatMap { priced in priced.order.items.enumerated().map { (priced.order.id, $0.offset + 1, $0.element) } }
-        let outbox = try Outbox.Insertion(
+        let outbox = Outbox.Insertion(
             orders.map { OutboxEvent($0.event) }, firstParameter: 18,
             when: "e.event_id IN (SELECT c.event_id FROM unnest($16::uuid[], $17::uuid[]) AS c(order_id, event_id) JOIN new_orders n ON n.id = c.order_id)"
         )

@@ -17,7 +17,7 @@ struct ClaimedRow: Sendable {
         routingKey = try row.decode(String.self, "routing_key")
         createdAt = try row.decode(Date.self, "created_at")
         let eventID = try row.decode(UUID.self, "event_id")
-        let properties = try JSONDecoder().decode(OutboxProperties.self, from: Data(try row.decode(String.self, "headers").utf8))
+        let properties = try OutboxProperties(jsonText: try row.decode(String.self, "headers"))
         var headers: [String: HeaderValue] = [:]
         if let traceparent = properties.traceparent {
             headers[ConveyorHeader.traceparent] = .string(traceparent)

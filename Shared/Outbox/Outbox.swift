@@ -1,4 +1,5 @@
 import Foundation
+import Orders
 import Storage
 
 /// The transactional outbox: an event is written in the same transaction as the change that
@@ -19,7 +20,7 @@ public enum Outbox {
     /// once, in one statement.
     public static func enqueue(_ events: [OutboxEvent], in transaction: PostgresTransaction) async throws {
         guard !events.isEmpty else { return }
-        let insertion = try Insertion(events, firstParameter: 1)
+        let insertion = Insertion(events, firstParameter: 1)
         _ = try await transaction.query("WITH written AS (\(insertion.sql)) SELECT \(notifyCall)", insertion.parameters)
     }
 
@@ -37,9 +38,9 @@ public enum Outbox {
 
         /// - Parameter condition: an SQL condition the events are written under, e.g. that the
         ///   change causing them was made.
-        public init(_ events: [OutboxEvent], firstParameter first: Int, when condition: String? = nil) throws {
-            let properties = try events.map {
-                try PostgresJSON(encoding: OutboxProperties(type: $0.type, correlationID: $0.correlationID, traceparent: $0.traceparent)).text
+        public init(_ events: [OutboxEvent], firstParameter first: Int, when condition: String? = nil) {
+            let properties = events.map {
+                OutboxProperties(type: $0.type, correlationID: $0.correlationID, traceparent: $0.traceparent).jsonText
             }
             let p = (first..<first + 6).map { "$\($0)" }
             sql = """
@@ -57,9 +58,46 @@ public enum Outbox {
     }
 }
 
-/// The AMQP properties an outbox row keeps next to its envelope (column `headers`).
-struct OutboxProperties: Codable, Sendable {
+/// The AMQP properties an outbox row keeps next to its envelope (column `headers`), as a
+/// JSON object: `{"type": …, "correlationID": …, "traceparent": …}`, absent members left out.
+struct OutboxProperties: Equatable, Sendable {
     var type: String
     var correlationID: String?
     var traceparent: String?
+
+    var jsonText: String {
+        var members: [String: JSONValue] = ["type": .string(type)]
+        members["correlationID"] = correlationID.map(JSONValue.string)
+        members["traceparent"] = traceparent.map(JSONValue.string)
+        return JSONValue.object(members).jsonText
+    }
+
+    /// Reads the column's text.
+    init(jsonText: String) throws {
+        guard case .object(let members) = try JSONValue.parse(jsonText.utf8) else {
+            throw OutboxPropertiesError(text: jsonText, problem: "is not a JSON object")
+        }
+        func string(_ key: String) throws -> String? {
+            switch members[key] {
+            case nil, .null?: return nil
+            case .string(let text)?: return text
+            default: throw OutboxPropertiesError(text: jsonText, problem: "has a \(key) that is not a string")
+            }
+        }
+        guard let type = try string("type") else { throw OutboxPropertiesError(text: jsonText, problem: "has no type") }
+        self.init(type: type, correlationID: try string("correlationID"), traceparent: try string("traceparent"))
+    }
+
+    init(type: String, correlationID: String?, traceparent: String?) {
+        self.type = type
+        self.correlationID = correlationID
+        self.traceparent = traceparent
+    }
+}
+
+/// An outbox row's `headers` column that cannot be read.
+struct OutboxPropertiesError: Error, CustomStringConvertible {
+    var text: String
+    var problem: String
+    var description: String { "the outbox row's headers \(problem): \(text)" }
 }
