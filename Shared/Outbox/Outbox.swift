@@ -45,7 +45,7 @@ public enum Outbox {
             let p = (first..<first + 6).map { "$\($0)" }
             sql = """
                 INSERT INTO outbox (event_id, exchange, routing_key, envelope, headers, created_at)
-                SELECT e.event_id, e.exchange, e.routing_key, e.envelope::jsonb, e.headers::jsonb, e.created_at
+                SELECT e.event_id, e.exchange, e.routing_key, e.envelope::json, e.headers::json, e.created_at
                 FROM unnest(\(p[0])::uuid[], \(p[1])::text[], \(p[2])::text[], \(p[3])::text[], \(p[4])::text[], \(p[5])::timestamptz[])
                     AS e(event_id, exchange, routing_key, envelope, headers, created_at)
                 """ + (condition.map { "\nWHERE \($0)" } ?? "")

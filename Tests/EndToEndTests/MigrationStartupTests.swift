@@ -33,14 +33,14 @@ extension EndToEnd {
                 }
 
                 let versions = try await pipeline.database.query("SELECT version FROM \(schema).schema_migrations ORDER BY version")
-                #expect(try versions.map { try $0.decode(Int.self, "version") } == [1, 2, 3, 4])
+                #expect(try versions.map { try $0.decode(Int.self, "version") } == [1, 2, 3, 4, 5])
                 let catalog = try await pipeline.database.query("SELECT count(*)::int8 AS n FROM \(schema).catalog")
                 #expect(try catalog.first?.decode(Int.self, "n") == 8)
                 // One process applied them all; the other found nothing left to apply.
                 let applied = processes.map { process in
                     process.standardOutput.split(separator: "\n").first { $0.contains("database schema is current") }.map(String.init) ?? ""
                 }
-                #expect(applied.filter { $0.contains(#""applied":"[1, 2, 3, 4]""#) }.count == 1, "\(applied)")
+                #expect(applied.filter { $0.contains(#""applied":"[1, 2, 3, 4, 5]""#) }.count == 1, "\(applied)")
                 #expect(applied.filter { $0.contains(#""applied":"[]""#) }.count == 1, "\(applied)")
 
                 // Each serves orders from its schema.

@@ -15,13 +15,13 @@ extension IntegrationTests {
                 defer { Task { try? await TestDatabase.dropSchema(schema) } }
                 let migrator = PostgresMigrator(migrations: try PostgresMigration.bundled(), schema: schema, logger: TestDatabase.logger)
                 let first = try await migrator.migrate(on: pool)
-                #expect(first.map(\.version) == [1, 2, 3, 4])
+                #expect(first.map(\.version) == [1, 2, 3, 4, 5])
                 let recorded = try await pool.query("SELECT version, name, checksum, applied_at FROM \(schema).schema_migrations ORDER BY version")
                 let second = try await migrator.migrate(on: pool)
                 #expect(second.isEmpty)
                 let again = try await pool.query("SELECT version, name, checksum, applied_at FROM \(schema).schema_migrations ORDER BY version")
-                #expect(recorded.count == 4)
-                #expect(try recorded.map { try $0.decode(String.self, "name") } == ["initial", "demo_catalog", "dead_letter_properties", "service_privileges"])
+                #expect(recorded.count == 5)
+                #expect(try recorded.map { try $0.decode(String.self, "name") } == ["initial", "demo_catalog", "dead_letter_properties", "service_privileges", "outbox_text_json"])
                 #expect(try recorded.map { try $0.decode(Date.self, "applied_at") } == again.map { try $0.decode(Date.self, "applied_at") })
 
                 let stock = try await pool.query("SELECT sku, available FROM \(schema).inventory WHERE sku IN ('SKU-OOS', 'FAIL-ME') ORDER BY sku")
@@ -67,12 +67,12 @@ extension IntegrationTests {
                 }
                 return try await group.reduce(into: []) { $0 += $1 }
             }
-            #expect(applied.sorted() == [1, 2, 3, 4])
+            #expect(applied.sorted() == [1, 2, 3, 4, 5])
             let admin = try await TestDatabase.adminConnection()
             let rows = try await admin.query("SELECT count(*) AS n FROM \(schema).schema_migrations")
             let catalog = try await admin.query("SELECT count(*) AS n FROM \(schema).catalog")
             await admin.close()
-            #expect(try rows[0].decode(Int.self, "n") == 4)
+            #expect(try rows[0].decode(Int.self, "n") == 5)
             #expect(try catalog[0].decode(Int.self, "n") == 8)
         }
 
