@@ -1,6 +1,7 @@
 import Foundation
-import Orders
 import Testing
+
+@testable import Orders
 
 @Suite struct CreateOrderRequestTests {
     private func validate(_ json: String) throws -> CreateOrderRequest {
@@ -86,6 +87,38 @@ import Testing
     @Test(arguments: ["", "a", "a@b", "@b.co", "a@.co", "a b@c.de", "a@b..co", ".a@b.co", "a@b.co\n"])
     func rejectsEmailAddresses(address: String) {
         #expect(!EmailAddress.isValid(address))
+    }
+
+    @Test func asciiAddressesAreJudgedAsTheCharacterRulesJudgeThem() {
+        // Every address of up to four characters from an alphabet with each special case,
+        // and longer ones around the length limits.
+        let alphabet: [Character] = ["a", "Z", "9", "@", ".", "-", "_", "+", " ", "\t", "\n", "\r", "<", "\"", "\u{1}", "\u{7F}"]
+        var addresses: [String] = [""]
+        var frontier: [String] = [""]
+        for _ in 0..<4 {
+            frontier = frontier.flatMap { prefix in alphabet.map { prefix + String($0) } }
+            addresses += frontier
+        }
+        for local in [63, 64, 65] {
+            for label in [62, 63, 64] {
+                addresses.append(String(repeating: "l", count: local) + "@" + String(repeating: "d", count: label) + ".example")
+            }
+        }
+        addresses += ["a@b.co", "a@-b.co", "a@b-.co", "a@b.c-o", "a@b..co", "a.@b.co", "a..b@c.de", "a@b.co\r\n", "x@y.z" + String(repeating: "w", count: 250)]
+        var checked = 0
+        for address in addresses where address.utf8.count <= 254 {
+            var copy = address
+            let ascii = copy.withUTF8 { EmailAddress.isValidASCII($0) }
+            #expect(ascii == EmailAddress.isValidText(address), "\(address.debugDescription)")
+            checked += 1
+        }
+        #expect(checked > 69_000)
+    }
+
+    @Test func nonASCIIAddressesFollowTheCharacterRules() {
+        #expect(EmailAddress.isValid("jürgen@müller.de"))
+        #expect(!EmailAddress.isValid("jürgen@mül ler.de"))
+        #expect(!EmailAddress.isValid("a@b.co\u{2028}"))
     }
 
     @Test func trimsSpacesAndTabsButNotLineBreaks() throws {
