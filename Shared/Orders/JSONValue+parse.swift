@@ -85,6 +85,7 @@ private struct JSONParser {
         try enterContainer()
         position += 1
         var members: [String: JSONValue] = [:]
+        members.reserveCapacity(8)
         skipWhitespace()
         if peek() == UInt8(ascii: "}") {
             position += 1
@@ -98,16 +99,15 @@ private struct JSONParser {
             }
             let keyStart = position
             let key = try string()
-            guard members[key] == nil else {
-                throw JSONSyntaxError(offset: keyStart, reason: "the key \"\(key)\" appears twice in one object")
-            }
             skipWhitespace()
             guard peek() == UInt8(ascii: ":") else {
                 throw failure("unexpected \(describeCurrent()) where ':' was expected after an object key")
             }
             position += 1
             skipWhitespace()
-            members[key] = try value()
+            guard members.updateValue(try value(), forKey: key) == nil else {
+                throw JSONSyntaxError(offset: keyStart, reason: "the key \"\(key)\" appears twice in one object")
+            }
             skipWhitespace()
             switch peek() {
             case UInt8(ascii: ","):
