@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 /// RFC 3339 timestamps in UTC with millisecond precision, as CloudEvents' `time` and the API use.
@@ -6,46 +7,14 @@ public enum Timestamp {
     private static let withoutFraction = Date.ISO8601FormatStyle(includingFractionalSeconds: false, timeZone: .gmt)
 
     /// `2026-11-21T18:45:08.123Z`: what `Date.ISO8601FormatStyle` with fractional seconds
-    /// writes, computed directly (the style goes through a calendar).
+    /// writes (computed directly for years 1–9999; see ``UTCTimestamp``).
     public static func format(_ date: Date) -> String {
-        let time = date.timeIntervalSince1970
-        let wholeSeconds = time.rounded(.down)
-        guard wholeSeconds.isFinite, abs(wholeSeconds) < 2.5e11 else { return withFraction.format(date) }
-        // The milliseconds truncated from the fraction, as the style computes them.
-        let (seconds, millisecond) = (Int64(wholeSeconds), Int64((time - wholeSeconds) * 1000))
-        let (days, secondOfDay) = (seconds.floorDivided(by: 86_400), seconds.floorModulo(86_400))
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
-        guard (1...9999).contains(year) else { return withFraction.format(date) }
-        var text = [UInt8]()
-        text.reserveCapacity(24)
-        func digits(_ value: Int64, _ count: Int) {
-            var divisor: Int64 = 1
-            for _ in 1..<count { divisor *= 10 }
-            while divisor > 0 {
-                text.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
-                divisor /= 10
-            }
-        }
-        digits(year, 4)
-        text.append(UInt8(ascii: "-"))
-        digits(month, 2)
-        text.append(UInt8(ascii: "-"))
-        digits(day, 2)
-        text.append(UInt8(ascii: "T"))
-        digits(secondOfDay / 3600, 2)
-        text.append(UInt8(ascii: ":"))
-        digits(secondOfDay / 60 % 60, 2)
-        text.append(UInt8(ascii: ":"))
-        digits(secondOfDay % 60, 2)
-        text.append(UInt8(ascii: "."))
-        digits(millisecond, 3)
-        text.append(UInt8(ascii: "Z"))
-        return String(decoding: text, as: UTF8.self)
+        UTCTimestamp.format(date) ?? withFraction.format(date)
     }
 
     /// Parses `2026-11-21T18:45:08.123Z`, `2026-11-21T18:45:08Z` or an explicit offset.
     public static func parse(_ text: String) -> Date? {
-        if let date = parseUTC(text) { return date }
+        if let date = UTCTimestamp.parse(text) { return date }
         if let date = try? withFraction.parse(text) { return date }
         if let date = try? withoutFraction.parse(text) { return date }
         return try? Date(text, strategy: .iso8601)
@@ -74,85 +43,5 @@ public enum Timestamp {
             return date
         }
         return decoder
-    }
-
-    /// `YYYY-MM-DDTHH:MM:SS[.f…]Z` read directly (the form Conveyor writes); nil for any other
-    /// shape, which the format styles then try.
-    private static func parseUTC(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
-            var value: Int64 = 0
-            for index in range {
-                let digit = bytes[index] &- UInt8(ascii: "0")
-                guard digit < 10 else { return nil }
-                value = value * 10 + Int64(digit)
-            }
-            return value
-        }
-        let separators: [(Int, UInt8)] = [(4, UInt8(ascii: "-")), (7, UInt8(ascii: "-")), (10, UInt8(ascii: "T")), (13, UInt8(ascii: ":")), (16, UInt8(ascii: ":"))]
-        guard separators.allSatisfy({ bytes[$0.0] == $0.1 }),
-            let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-            (1...12).contains(month), (1...daysInMonth(year: year, month: month)).contains(day),
-            hour < 24, minute < 60, second < 60
-        else { return nil }
-        var fraction = 0.0
-        if bytes.count > 20 {
-            // A fraction: a dot and one to nine digits before the Z (longer ones go to the styles).
-            let digits = bytes.count - 21
-            guard bytes[19] == UInt8(ascii: "."), (1...9).contains(digits), let value = number(20..<(bytes.count - 1)) else { return nil }
-            var scale = 1.0
-            for _ in 0..<digits { scale *= 10 }
-            fraction = Double(value) / scale
-        } else if bytes[19] != UInt8(ascii: "Z") {
-            return nil
-        }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second
-        // Counted from the reference date as the styles do, so both give the same `Date`.
-        return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + fraction)
-    }
-
-    private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = y.floorDivided(by: 400)
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01.
-    private static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = shifted.floorDivided(by: 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-}
-
-extension Int64 {
-    fileprivate func floorDivided(by divisor: Int64) -> Int64 {
-        let quotient = self / divisor
-        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
-    }
-
-    fileprivate func floorModulo(_ divisor: Int64) -> Int64 {
-        self - floorDivided(by: divisor) * divisor
     }
 }

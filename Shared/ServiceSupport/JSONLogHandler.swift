@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 import Logging
 import Synchronization
@@ -40,9 +41,10 @@ public struct JSONLogHandler: LogHandler {
             merged.merge(explicit) { _, new in new }
         }
         var json = JSONText()
-        json.raw(#"{"timestamp":""#)
-        Timestamp.append(to: &json)
-        json.raw(#"","level":"#)
+        let now = Date()
+        json.raw(#"{"timestamp":"#)
+        json.string(UTCTimestamp.format(now) ?? now.formatted(.iso8601))
+        json.raw(#","level":"#)
         json.string(event.level.rawValue)
         json.raw(#","service":"#)
         json.string(service)
@@ -103,30 +105,5 @@ public struct LogOutput: Sendable {
                 }
             }
         }
-    }
-}
-
-/// The time of a log line in UTC, `2026-11-21T18:45:08.123Z` (ISO 8601, milliseconds).
-enum Timestamp {
-    static func append(to json: inout JSONText) {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var fields = tm()
-        gmtime_r(&seconds, &fields)
-        json.digits(Int(fields.tm_year) + 1900, count: 4)
-        json.raw("-")
-        json.digits(Int(fields.tm_mon) + 1, count: 2)
-        json.raw("-")
-        json.digits(Int(fields.tm_mday), count: 2)
-        json.raw("T")
-        json.digits(Int(fields.tm_hour), count: 2)
-        json.raw(":")
-        json.digits(Int(fields.tm_min), count: 2)
-        json.raw(":")
-        json.digits(Int(fields.tm_sec), count: 2)
-        json.raw(".")
-        json.digits(now.tv_nsec / 1_000_000, count: 3)
-        json.raw("Z")
     }
 }

@@ -17,18 +17,6 @@ struct JSONText {
         text.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
 
-    /// `value` in decimal with leading zeros to `count` digits (`value` is not negative).
-    mutating func digits(_ value: Int, count: Int) {
-        var divisor = 1
-        for _ in 1..<count { divisor *= 10 }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
-            rest %= divisor
-            divisor /= 10
-        }
-    }
-
     mutating func pair(_ key: String, _ value: Logger.MetadataValue, first: Bool = false) {
         if !first { bytes.append(UInt8(ascii: ",")) }
         string(key)
