@@ -1,16 +1,19 @@
 import Foundation
 
-/// RFC 3339 timestamps in UTC, `2026-11-21T18:45:08.123Z`, written and read by arithmetic:
-/// the same text and the same `Date` as `Date.ISO8601FormatStyle(includingFractionalSeconds:
-/// true)` gives, without its calendar (several per order: event times, log lines).
+/// RFC 3339 timestamps in UTC, `2026-11-21T18:45:08.123Z`, written and read by arithmetic,
+/// without `Date.ISO8601FormatStyle`'s calendar (several per order: event times, log lines).
+/// The text is what the style writes; a date read back is the same instant, within the last
+/// bit of the style's rounding.
 public enum UTCTimestamp {
     /// `2026-11-21T18:45:08.123Z`; nil outside the years 1–9999.
     public static func format(_ date: Date) -> String? {
-        let time = date.timeIntervalSince1970
+        // From the interval `Date` keeps (since 2001), as the style computes: the one since
+        // 1970 is derived from it and rounded, which can change the milliseconds.
+        let time = date.timeIntervalSinceReferenceDate
         let wholeSeconds = time.rounded(.down)
         guard wholeSeconds.isFinite, abs(wholeSeconds) < 2.5e11 else { return nil }
-        // The milliseconds truncated from the fraction, as the style computes them.
-        let (seconds, millisecond) = (Int64(wholeSeconds), Int64((time - wholeSeconds) * 1000))
+        // The milliseconds truncated from the fraction.
+        let (seconds, millisecond) = (Int64(wholeSeconds) + 978_307_200, Int64((time - wholeSeconds) * 1000))
         let (days, secondOfDay) = (seconds.floorDivided(by: 86_400), seconds.floorModulo(86_400))
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         guard (1...9999).contains(year) else { return nil }
@@ -63,20 +66,29 @@ public enum UTCTimestamp {
             hour < 24, minute < 60, second < 60
         else { return nil }
         var fraction = 0.0
+        var milliseconds: Int64 = 0
         if bytes.count > 20 {
             // A fraction: a dot and one to nine digits before the Z (longer ones go to the styles).
             let digits = bytes.count - 21
             guard bytes[19] == UInt8(ascii: "."), (1...9).contains(digits), let value = number(20..<(bytes.count - 1)) else { return nil }
-            var scale = 1.0
+            var scale: Int64 = 1
             for _ in 0..<digits { scale *= 10 }
-            fraction = Double(value) / scale
+            fraction = Double(value) / Double(scale)
+            milliseconds = value * 1000 / scale
         } else if bytes[19] != UInt8(ascii: "Z") {
             return nil
         }
         let days = daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second
-        // Counted from the reference date as the styles do, so both give the same `Date`.
-        return Date(timeIntervalSinceReferenceDate: Double(seconds - 978_307_200) + fraction)
+        // Counted from the reference date, as `Date` keeps it. Adding the fraction rounds, and
+        // can land a hair below the milliseconds written; the next representable values up
+        // reach them, so the date is written back as the same text.
+        let whole = Double(seconds - 978_307_200)
+        var interval = whole + fraction
+        for _ in 0..<4 where Int64((interval - whole) * 1000) < milliseconds {
+            interval = interval.nextUp
+        }
+        return Date(timeIntervalSinceReferenceDate: interval)
     }
 
     private static func daysInMonth(year: Int64, month: Int64) -> Int64 {
