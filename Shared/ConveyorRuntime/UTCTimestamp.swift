@@ -15,7 +15,7 @@ public enum UTCTimestamp {
         // The milliseconds truncated from the fraction.
         let (seconds, millisecond) = (Int64(wholeSeconds) + 978_307_200, Int64((time - wholeSeconds) * 1000))
         let (days, secondOfDay) = (seconds.floorDivided(by: 86_400), seconds.floorModulo(86_400))
-        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        let (year, month, day) = ProlepticGregorian.date(daysSinceEpoch: days)
         guard (1...9999).contains(year) else { return nil }
         var text = [UInt8]()
         text.reserveCapacity(24)
@@ -78,7 +78,7 @@ public enum UTCTimestamp {
         } else if bytes[19] != UInt8(ascii: "Z") {
             return nil
         }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = ProlepticGregorian.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second
         // Counted from the reference date, as `Date` keeps it. Adding the fraction rounds, and
         // can land a hair below the milliseconds written; the next representable values up
@@ -98,31 +98,7 @@ public enum UTCTimestamp {
         default: 31
         }
     }
-
-    /// Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = y.floorDivided(by: 400)
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01.
-    private static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = shifted.floorDivided(by: 146_097)
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
 }
-
 
 extension Int64 {
     fileprivate func floorDivided(by divisor: Int64) -> Int64 {

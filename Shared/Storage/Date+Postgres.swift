@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Foundation
 
 extension Date: PostgresBindable, PostgresDecodable {
@@ -21,7 +22,7 @@ extension Date: PostgresBindable, PostgresDecodable {
             secondOfDay += 86_400
             days -= 1
         }
-        let (year, month, day) = Self.civilDate(fromDaysSinceEpoch: days)
+        let (year, month, day) = ProlepticGregorian.date(daysSinceEpoch: days)
         // PostgreSQL counts years before 1 as "BC": astronomical year 0 is 1 BC.
         let era = year > 0 ? "" : " BC"
         let displayYear = year > 0 ? year : 1 - year
@@ -100,32 +101,9 @@ extension Date: PostgresBindable, PostgresDecodable {
             year = 1 - year
             index = bytes.count
         }
-        let days = daysSinceEpoch(year: year, month: month, day: day)
+        let days = ProlepticGregorian.daysSinceEpoch(year: year, month: month, day: day)
         let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
         return Date(timeIntervalSince1970: Double(seconds) + Double(micros) / 1_000_000)
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    private static func daysSinceEpoch(year: Int64, month: Int64, day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    /// The proleptic Gregorian date `days` after 1970-01-01.
-    private static func civilDate(fromDaysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     private static func padded(_ value: Int64, _ width: Int) -> String {
