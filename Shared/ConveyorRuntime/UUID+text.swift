@@ -45,7 +45,7 @@ extension UUID {
                     guard utf8[position] == UInt8(ascii: "-") else { return false }
                     position += 1
                 }
-                guard let high = hexValue(utf8[position]), let low = hexValue(utf8[position + 1]) else { return false }
+                guard let high = utf8[position].hexDigitValue, let low = utf8[position + 1].hexDigitValue else { return false }
                 output[index] = high << 4 | low
                 position += 2
             }
@@ -56,14 +56,5 @@ extension UUID {
 
     private static func hexDigit(_ nibble: UInt8, letters: UInt8) -> UInt8 {
         nibble < 10 ? UInt8(ascii: "0") + nibble : letters + nibble - 10
-    }
-
-    private static func hexValue(_ digit: UInt8) -> UInt8? {
-        switch digit {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

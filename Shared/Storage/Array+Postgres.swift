@@ -1,3 +1,5 @@
+import ConveyorRuntime
+
 extension Array: PostgresBindable where Element == UInt8 {
     /// Bytes bind as `bytea`.
     public static var postgresType: PostgresDataType { .bytea }
@@ -29,7 +31,7 @@ extension Array: PostgresDecodable where Element == UInt8 {
             bytes.reserveCapacity((utf8.count - 2) / 2)
             var index = 2
             while index < utf8.count {
-                guard let high = Self.hexValue(utf8[index]), let low = Self.hexValue(utf8[index + 1]) else {
+                guard let high = utf8[index].hexDigitValue, let low = utf8[index + 1].hexDigitValue else {
                     throw .invalidValue("bytea contains a non-hex digit")
                 }
                 bytes.append(high << 4 | low)
@@ -38,15 +40,6 @@ extension Array: PostgresDecodable where Element == UInt8 {
             return bytes
         default:
             throw .typeMismatch(type)
-        }
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
         }
     }
 }

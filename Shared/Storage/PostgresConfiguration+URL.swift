@@ -1,4 +1,5 @@
 import CLibPQ
+import ConveyorRuntime
 
 extension PostgresConfiguration {
     /// Parses `postgres://user:password@host:port/database?key=value&…` (or `postgresql://`).
@@ -141,8 +142,8 @@ extension PostgresConfiguration {
                 bytes.append(byte)
                 continue
             }
-            guard let high = iterator.next().flatMap(Self.hexValue),
-                let low = iterator.next().flatMap(Self.hexValue)
+            guard let high = iterator.next().flatMap(\.hexDigitValue),
+                let low = iterator.next().flatMap(\.hexDigitValue)
             else {
                 throw PostgresConfigurationError.invalidPercentEncoding(component: component)
             }
@@ -152,14 +153,5 @@ extension PostgresConfiguration {
             throw PostgresConfigurationError.invalidPercentEncoding(component: component)
         }
         return decoded
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }
