@@ -19,7 +19,7 @@ struct OrderCursor: Equatable, Sendable {
             return nil
         }
         let parts = text.split(separator: "|", maxSplits: 1)
-        guard parts.count == 2, let id = UUID(parsing: String(parts[1])) else { return nil }
+        guard parts.count == 2, let id = UUID(parsing: parts[1]) else { return nil }
         // PostgreSQL's ISO output: 2026-11-21 18:45:08.123456+00
         let timestamp = String(parts[0])
         guard timestamp.count >= 19, timestamp.count <= 40,

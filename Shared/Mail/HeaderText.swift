@@ -1,3 +1,5 @@
+import ConveyorRuntime
+
 /// Writes header fields: folding, quoting and RFC 2047 encoded-words.
 ///
 /// Lines are folded to at most 78 characters where the text allows it (RFC 5322 §2.1.1) and
@@ -10,14 +12,9 @@ enum HeaderText {
     static let softLineLimit = 78
 
     /// Characters no header text may contain: every control character but tab (CR and LF
-    /// above all), and the Unicode line and paragraph separators. The control characters
-    /// (general category Cc) are U+0000–U+001F and U+007F–U+009F, a set Unicode never changes.
+    /// above all), and the Unicode line and paragraph separators.
     static func isForbidden(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.value {
-        case 0x09: false
-        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029: true
-        default: false
-        }
+        scalar.isControlCharacter ? scalar != "\t" : scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 
     /// True when `text` has a character ``isForbidden(_:)`` refuses.

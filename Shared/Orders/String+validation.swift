@@ -1,3 +1,5 @@
+import ConveyorRuntime
+
 extension String {
     /// The string without leading and trailing spaces and tabs: Unicode's space separators
     /// (general category Zs) and U+0009, as Foundation's `CharacterSet.whitespaces`; line
@@ -17,7 +19,7 @@ extension String {
     /// True when any character is a control character (general category Cc).
     var containsControlCharacters: Bool {
         if utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return false }
-        return unicodeScalars.contains { $0.properties.generalCategory == .control }
+        return unicodeScalars.contains(where: \.isControlCharacter)
     }
 
     private static func isVisibleASCII(_ byte: UInt8) -> Bool {
