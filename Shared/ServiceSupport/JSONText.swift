@@ -1,3 +1,4 @@
+import ConveyorRuntime
 import Logging
 
 /// JSON text written by hand into bytes, for log lines and the readiness report: faster than
@@ -46,46 +47,8 @@ struct JSONText {
         }
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped, and U+2028 and
-    /// U+2029 too (JavaScript reads them as line ends); everything else as UTF-8.
+    /// A JSON string, with U+2028 and U+2029 escaped too (JavaScript reads them as line ends).
     mutating func string(_ value: String) {
-        bytes.append(UInt8(ascii: "\""))
-        var value = value
-        value.withUTF8 { utf8 in
-            var runStart = 0
-            var index = 0
-            while index < utf8.count {
-                let byte = utf8[index]
-                let escape: [UInt8]
-                let length: Int
-                switch byte {
-                case UInt8(ascii: "\""): (escape, length) = ([0x5C, 0x22], 1)
-                case UInt8(ascii: "\\"): (escape, length) = ([0x5C, 0x5C], 1)
-                case 0x0A: (escape, length) = ([0x5C, UInt8(ascii: "n")], 1)
-                case 0x0D: (escape, length) = ([0x5C, UInt8(ascii: "r")], 1)
-                case 0x09: (escape, length) = ([0x5C, UInt8(ascii: "t")], 1)
-                case 0x00..<0x20: (escape, length) = (Self.unicodeEscape(UInt16(byte)), 1)
-                case 0xE2 where index + 2 < utf8.count && utf8[index + 1] == 0x80 && (utf8[index + 2] == 0xA8 || utf8[index + 2] == 0xA9):
-                    (escape, length) = (Self.unicodeEscape(0x2000 | UInt16(utf8[index + 2] - 0x80)), 3)
-                default:
-                    index += 1
-                    continue
-                }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                bytes.append(contentsOf: escape)
-                index += length
-                runStart = index
-            }
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
-        }
-        bytes.append(UInt8(ascii: "\""))
-    }
-
-    /// `\uXXXX`, lowercase hex.
-    private static func unicodeEscape(_ value: UInt16) -> [UInt8] {
-        [0x5C, UInt8(ascii: "u")] + [12, 8, 4, 0].map { shift in
-            let digit = UInt8((value >> shift) & 0xF)
-            return digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
-        }
+        JSONString.append(value, to: &bytes, escapingLineSeparators: true)
     }
 }
