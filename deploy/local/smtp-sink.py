@@ -59,7 +59,8 @@ class Sink:
         self.maildir = maildir
         self.reject = re.compile(reject) if reject else None
         self.defer = re.compile(defer) if defer else None
-        numbers = [int(name[:6]) for name in os.listdir(maildir) if re.fullmatch(r"\d{6}\.json", name)]
+        # Names have six digits or more: numbering goes on past 999999.
+        numbers = [int(name[:-5]) for name in os.listdir(maildir) if re.fullmatch(r"\d{6,}\.json", name)]
         self.next_number = max(numbers, default=0) + 1
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -98,8 +99,8 @@ class MailView:
         self.maildir = maildir
 
     def ids(self):
-        names = (name for name in os.listdir(self.maildir) if re.fullmatch(r"\d{6}\.json", name))
-        return sorted((name[:6] for name in names), reverse=True)
+        names = (name for name in os.listdir(self.maildir) if re.fullmatch(r"\d{6,}\.json", name))
+        return sorted((name[:-5] for name in names), key=int, reverse=True)
 
     def parsed(self, message_id):
         with open(os.path.join(self.maildir, message_id + ".json"), encoding="utf-8") as file:
@@ -171,7 +172,7 @@ class MailView:
             messages = [self.summary(message_id) for message_id in ids[:limit]]
             document = {"total": len(ids), "count": len(messages), "messages": messages}
             return 200, "application/json", json.dumps(document).encode()
-        match = re.fullmatch(r"/api/v1/message/(\d{6})(/raw)?", route)
+        match = re.fullmatch(r"/api/v1/message/(\d{6,})(/raw)?", route)
         if match and os.path.exists(os.path.join(self.maildir, match.group(1) + ".json")):
             if match.group(2):
                 return 200, "message/rfc822", self.parsed(match.group(1))[1]
