@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let log = Target.Dependency.product(name: "Logging", package: "swift-log")
@@ -31,7 +31,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Without the default traits: full Foundation (only for ISO 8601 dates in URL-encoded
+        // forms, which Conveyor does not use) and swift-configuration support.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         // Already in the graph through Hummingbird; conveyor-load's HTTP client uses it directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
@@ -58,8 +60,10 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]
         ),
 
-        // Shared modules.
-        .target(name: "ConveyorRuntime", path: "Shared/ConveyorRuntime"),
+        // Shared modules. They and the services import FoundationEssentials, never Foundation,
+        // whose CoreFoundation and ICU data would be linked into every service.
+        .target(name: "CThreadName", path: "Shared/CThreadName"),
+        .target(name: "ConveyorRuntime", dependencies: ["CThreadName"], path: "Shared/ConveyorRuntime"),
         .target(name: "Orders", dependencies: ["ConveyorRuntime"], path: "Shared/Orders"),
         .target(
             name: "Messaging",
@@ -70,7 +74,7 @@ let package = Package(
             name: "Storage",
             dependencies: ["CLibPQ", "ConveyorRuntime", log, metrics, serviceLifecycle],
             path: "Shared/Storage",
-            resources: [.copy("Migrations")]
+            resources: [.embedInCode("Migrations")]
         ),
         .target(
             name: "Mail",
@@ -93,7 +97,7 @@ let package = Package(
             name: "APIGateway",
             dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", hummingbird, httpTypes, prometheus, metrics, log],
             path: "Services/APIGateway",
-            resources: [.copy("Resources/openapi.yaml")]
+            resources: [.embedInCode("Resources/openapi.yaml")]
         ),
         .executableTarget(
             name: "OrderProcessor",

@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The keyset position after the last order of a page: its `created_at` (as PostgreSQL
 /// printed it, so it compares exactly) and id, base64url-encoded. Opaque to clients.
@@ -13,7 +17,7 @@ struct OrderCursor: Equatable, Sendable {
     }
 
     init?(encoded: String) {
-        var base64 = encoded.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var base64 = encoded.replacing("-", with: "+").replacing("_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
         guard encoded.count <= 200, let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else {
             return nil
@@ -31,7 +35,7 @@ struct OrderCursor: Equatable, Sendable {
 
     var encoded: String {
         Data("\(createdAt)|\(id.lowercasedString)".utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+            .replacing("+", with: "-").replacing("/", with: "_")
+            .replacing("=", with: "")
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ServiceSupport
 
 /// `dlq-replayer serve`'s configuration, from environment variables.
@@ -33,7 +37,7 @@ struct DLQReplayerConfiguration: ServiceConfiguration {
 
     private static func queues(reader: inout ConfigurationReader) -> [String] {
         guard let text = reader.optionalString("DLQ_QUEUES") else { return defaultQueues }
-        let names = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let names = text.split(separator: ",").map { $0.trimmingSpaces() }
         guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 255 }), Set(names).count == names.count else {
             reader.report("DLQ_QUEUES", expected: "a comma-separated list of distinct queue names", found: text)
             return defaultQueues

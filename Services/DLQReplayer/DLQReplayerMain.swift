@@ -1,5 +1,10 @@
 import ArgumentParser
+import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The entry point: parses the command line and runs the command, with Conveyor's exit
 /// statuses: 0 done (and help), 1 something failed, 2 bad usage (ArgumentParser's own usage
@@ -32,8 +37,8 @@ enum DLQReplayerMain {
         if status == 0 {
             print(message)
         } else if !message.isEmpty {
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            StandardStreams.writeError(message + "\n")
         }
-        Foundation.exit(status)
+        StandardStreams.exitProcess(status)
     }
 }

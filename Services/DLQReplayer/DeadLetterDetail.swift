@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Orders
 
 /// Everything about one dead letter, as `show` prints it: the columns, the headers and
@@ -82,7 +86,7 @@ struct DeadLetterDetail: Encodable, Sendable {
         ]
         if summary.lastReplayedAt != nil { fields.append(("last replayed at", time(summary.lastReplayedAt))) }
         let width = fields.map(\.0.count).max() ?? 0
-        var lines = fields.map { name, value in "\(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)" }
+        var lines = fields.map { name, value in "\(name.padded(toWidth: width))  \(value)" }
         lines.append("headers:\n\(json(headers))")
         lines.append("properties:\n\(json(properties))")
         lines.append("body (\(body.encoding), \(body.size) bytes):\n\(body.content)")

@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One dead letter as `list --json` prints it.
 struct DeadLetterSummary: Encodable, Sendable {

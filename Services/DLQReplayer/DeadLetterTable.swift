@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Dead letters as a plain-text table for a terminal: one line each, columns padded, the
 /// detail cut to keep lines readable (`show` prints it whole).
@@ -32,7 +36,7 @@ struct DeadLetterTable {
         let widths = header.indices.map { column in rows.map { $0[column].count }.max() ?? 0 }
         return rows.map { row in
             row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+                column == row.count - 1 ? cell : cell.padded(toWidth: widths[column])
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
@@ -40,5 +44,13 @@ struct DeadLetterTable {
     private static func oneLine(_ text: String) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count > detailWidth ? String(flat.prefix(detailWidth - 1)) + "…" : flat
+    }
+}
+
+extension String {
+    /// The text followed by spaces up to `width` characters, for aligned columns.
+    func padded(toWidth width: Int) -> String {
+        let count = count
+        return count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

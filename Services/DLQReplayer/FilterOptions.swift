@@ -1,6 +1,10 @@
 import ArgumentParser
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The options that select dead letters, shared by `list`, `replay` and `purge`.
 struct FilterOptions: ParsableArguments {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ServiceSupport
 
 /// The times `--since` and `--until` accept: an RFC 3339 timestamp
@@ -7,7 +11,7 @@ import ServiceSupport
 enum FilterTime {
     /// The point in time `text` names, or nil when it is neither form.
     static func parse(_ text: String, now: Date = Date()) -> Date? {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmingSpaces()
         guard !trimmed.isEmpty else { return nil }
         if let ago = durationAgo(trimmed) {
             return now.addingTimeInterval(-ago)

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ServiceSupport
 
 /// The configuration of dlq-replayer's operator commands (`list`, `show`, `replay`, `purge`),

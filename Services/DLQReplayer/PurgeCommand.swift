@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Orders
 
 /// `dlq-replayer purge`: marks dead letters purged (an operator decided they need no replay).

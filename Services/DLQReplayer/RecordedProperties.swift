@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Messaging
 
 /// The AMQP properties of a dead-lettered copy, as `dead_letters.properties` stores them, with

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import Messaging
 import Orders
@@ -51,7 +55,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 "replay needs a filter (--id, --queue, --reason, --type, --order-id, --since, --until) or --all to replay everything")
         }
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
-        if let destination, destination.trimmingCharacters(in: .whitespaces).isEmpty {
+        if let destination, destination.trimmingSpaces().isEmpty {
             throw ValidationError("--to needs a queue name")
         }
     }

@@ -1,4 +1,9 @@
+import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import Messaging
 import ServiceLifecycle
@@ -72,7 +77,7 @@ final class ReplayJob: Service, Sendable {
                 }
             } catch {
                 outcome.withLock { $0.failed += 1 }
-                FileHandle.standardError.write(Data("dlq-replayer: dead letter \(id) not replayed: \(error)\n".utf8))
+                StandardStreams.writeError("dlq-replayer: dead letter \(id) not replayed: \(error)\n")
                 if Self.brokerUnreachable(error) {
                     let remaining = ids.count - index - 1
                     outcome.withLock { $0.skipped += remaining }

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// How fast a replay publishes: `--rate 20/s`, `--rate 300/m` or `--rate 5` (per second).
 struct ReplayRate: Sendable, Equatable, ExpressibleByArgument {
@@ -10,7 +14,7 @@ struct ReplayRate: Sendable, Equatable, ExpressibleByArgument {
     }
 
     init?(argument: String) {
-        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        let text = argument.trimmingSpaces().lowercased()
         let (number, scale): (Substring, Double) =
             if text.hasSuffix("/s") { (text.dropLast(2), 1) }
             else if text.hasSuffix("/m") { (text.dropLast(2), 1.0 / 60) }

@@ -1,5 +1,10 @@
 import ArgumentParser
+import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// `dlq-replayer show`: everything about one dead letter (or every dead letter of one event).
 struct ShowCommand: AsyncParsableCommand {
@@ -26,7 +31,7 @@ struct ShowCommand: AsyncParsableCommand {
         let session = OperatorSession.open(needsBroker: false)
         let deadLetters = try await session.run { try await $0.find(reference) }
         guard !deadLetters.isEmpty else {
-            FileHandle.standardError.write(Data("dlq-replayer: no dead letter \(reference)\n".utf8))
+            StandardStreams.writeError("dlq-replayer: no dead letter \(reference)\n")
             throw ExitCode.failure
         }
         let details = try deadLetters.map(DeadLetterDetail.init)

@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import Mail
 import Metrics

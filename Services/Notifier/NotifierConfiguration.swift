@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Mail
 import ServiceSupport
 
@@ -64,9 +68,11 @@ extension NotifierConfiguration {
     /// Reads `name@example.com` or `Display Name <name@example.com>`.
     static func address(_ text: String) -> MailAddress? {
         if let open = text.lastIndex(of: "<"), text.hasSuffix(">") {
-            let name = text[..<open].trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            var name = Substring(text[..<open].trimmingSpaces())
+            while name.first == "\"" { name.removeFirst() }
+            while name.last == "\"" { name.removeLast() }
             let address = String(text[text.index(after: open)..<text.index(before: text.endIndex)])
-            return try? MailAddress(address, displayName: name.isEmpty ? nil : name)
+            return try? MailAddress(address, displayName: name.isEmpty ? nil : String(name))
         }
         return try? MailAddress(text)
     }

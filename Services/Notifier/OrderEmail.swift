@@ -48,7 +48,7 @@ struct OrderEmail: Equatable, Sendable {
         switch reason {
         case "out_of_stock": "an item is out of stock"
         case "payment_declined": "the payment was declined"
-        default: reason.replacingOccurrences(of: "_", with: " ")
+        default: reason.replacing("_", with: " ")
         }
     }
 }

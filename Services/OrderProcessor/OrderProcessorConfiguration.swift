@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import ServiceSupport
 
 /// order-processor's configuration, from environment variables.
@@ -30,7 +34,7 @@ struct OrderProcessorConfiguration: ServiceConfiguration {
         failureInjection = reader.bool("FAILURE_INJECTION", default: false)
         let declineAbove = reader.int("PAYMENT_DECLINE_ABOVE", default: 100_000, range: 0...Int(Int32.max))
         let declined = reader.string("PAYMENT_DECLINED_CUSTOMERS", default: "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
         payments = MockPaymentProvider(declineAboveMinorUnits: Int64(declineAbove), declinedCustomers: Set(declined))
         inboxRetention = reader.duration("INBOX_RETENTION", default: .seconds(7 * 86_400), range: .seconds(60)...(.seconds(365 * 86_400)))
         try reader.validate()

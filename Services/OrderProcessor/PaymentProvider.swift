@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Orders
 
 /// The payment provider's answer to a charge.
@@ -25,6 +29,6 @@ struct MockPaymentProvider: Sendable {
         if declinedCustomers.contains(customerID) {
             return .declined(reason: "card_declined")
         }
-        return .captured(reference: "mockpay_" + orderID.lowercasedString.replacingOccurrences(of: "-", with: "").prefix(16))
+        return .captured(reference: "mockpay_" + orderID.lowercasedString.replacing("-", with: "").prefix(16))
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Orders
 
 /// An order as order-processor reads it before processing: locked, with its lines in sku order.

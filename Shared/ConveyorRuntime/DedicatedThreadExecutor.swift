@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A `SerialExecutor` that runs every job on one dedicated OS thread.
 ///
@@ -16,7 +20,7 @@ import Foundation
 public final class DedicatedThreadExecutor: SerialExecutor, TaskExecutor, @unchecked Sendable {
     // @unchecked Sendable: `jobs`, `head`, `isShutDown`, `wakeHandler` and `thread` are only read
     // or written while holding `condition`; `name` is immutable.
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     /// Queued jobs from `head` on; the thread takes them one at a time, so a job queued behind
     /// a running one always counts in ``hasPendingJobs``.
     private var jobs: [UnownedJob] = []
@@ -29,12 +33,9 @@ public final class DedicatedThreadExecutor: SerialExecutor, TaskExecutor, @unche
     /// Starts a thread named `name` (visible in `top -H` and debuggers, truncated to 15 bytes).
     public init(name: String) {
         self.name = name
-        // The thread holds the executor until `shutdown()` lets it finish.
-        let thread = Thread { self.runLoop() }
-        thread.name = name
-        // Keep the thread's stack modest: these threads only run small C calls and glue code.
-        thread.stackSize = 1 << 20
-        thread.start()
+        // The thread holds the executor until `shutdown()` lets it finish. Its stack stays
+        // modest: these threads only run small C calls and glue code.
+        OSThread.detach(name: name, stackSize: 1 << 20) { self.runLoop() }
     }
 
     public func enqueue(_ job: consuming ExecutorJob) {

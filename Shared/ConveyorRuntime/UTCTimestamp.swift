@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// RFC 3339 timestamps in UTC, `2026-11-21T18:45:08.123Z`, written and read by arithmetic,
 /// without `Date.ISO8601FormatStyle`'s calendar (several per order: event times, log lines).

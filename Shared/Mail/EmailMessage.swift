@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A plain-text e-mail, checked when it is built and rendered as an RFC 5322 message by
 /// ``rendered()``.

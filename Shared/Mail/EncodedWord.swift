@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// RFC 2047 encoded-words in UTF-8 and base64 (`=?utf-8?B?...?=`).
 ///

@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The RFC 5322 §3.3 date-time of the `Date` header, in UTC:
 /// `Tue, 01 Jul 2025 12:34:56 +0000`.

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import ConveyorRuntime
 
 /// Where and how ``SMTPMailer`` delivers mail, read from an SMTP URL.
 ///
@@ -48,7 +53,7 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
     ///   - heloName: the name to introduce ourselves with in EHLO (a host name or an address
     ///     literal like `[192.0.2.1]`).
     public init(url: String, sender: MailAddress, heloName: String? = nil) throws(SMTPConfigurationError) {
-        let schemeEnd = url.range(of: "://")
+        let schemeEnd = url.firstRange(of: "://")
         guard let schemeEnd else { throw SMTPConfigurationError("the URL must start with smtp:// or smtps://") }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
         guard scheme == "smtp" || scheme == "smtps" else {
@@ -79,14 +84,14 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
             let user: Substring
             if let colon = userinfo.firstIndex(of: ":") {
                 user = userinfo[..<colon]
-                guard let decoded = String(userinfo[userinfo.index(after: colon)...]).removingPercentEncoding else {
+                guard let decoded = String(userinfo[userinfo.index(after: colon)...]).percentDecoded() else {
                     throw SMTPConfigurationError("the password is not valid percent-encoding")
                 }
                 password = decoded
             } else {
                 user = userinfo
             }
-            guard let decodedUser = String(user).removingPercentEncoding, !decodedUser.isEmpty else {
+            guard let decodedUser = String(user).percentDecoded(), !decodedUser.isEmpty else {
                 throw SMTPConfigurationError("the user name is empty or not valid percent-encoding")
             }
             username = decodedUser
@@ -127,8 +132,8 @@ public struct SMTPConfiguration: Sendable, CustomStringConvertible {
         var options: [String: String] = [:]
         for item in query.split(separator: "&") {
             let pair = item.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard pair.count == 2, let key = String(pair[0]).removingPercentEncoding,
-                let value = String(pair[1]).removingPercentEncoding
+            guard pair.count == 2, let key = String(pair[0]).percentDecoded(),
+                let value = String(pair[1]).percentDecoded()
             else { throw SMTPConfigurationError("query option \"\(item)\" is not key=value") }
             guard options[key] == nil else { throw SMTPConfigurationError("option \(key) is given twice") }
             options[key] = value

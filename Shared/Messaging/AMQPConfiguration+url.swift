@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import ConveyorRuntime
 
 extension AMQPConfiguration {
     /// Parses an AMQP URI (https://www.rabbitmq.com/docs/uri-spec).
@@ -102,7 +107,7 @@ extension AMQPConfiguration {
 
     private static func decoded(_ encoded: String?, field: String) throws -> String? {
         guard let encoded else { return nil }
-        guard let decoded = encoded.removingPercentEncoding else {
+        guard let decoded = encoded.percentDecoded() else {
             throw AMQPError.invalidConfiguration("\(field) has invalid percent-encoding")
         }
         return decoded
@@ -110,11 +115,13 @@ extension AMQPConfiguration {
 
     /// The URL with any password replaced, for error messages.
     private static func redacted(_ url: String) -> String {
-        guard let schemeEnd = url.range(of: "://"), let at = url.range(of: "@", range: schemeEnd.upperBound..<url.endIndex) else {
+        guard let schemeEnd = url.firstRange(of: "://"), let at = url[schemeEnd.upperBound...].firstIndex(of: "@") else {
             return url
         }
-        let credentials = url[schemeEnd.upperBound..<at.lowerBound]
+        let credentials = url[schemeEnd.upperBound..<at]
         guard let colon = credentials.firstIndex(of: ":") else { return url }
-        return url.replacingCharacters(in: colon..<at.lowerBound, with: ":***")
+        var redacted = url
+        redacted.replaceSubrange(colon..<at, with: ":***")
+        return redacted
     }
 }

@@ -1,6 +1,15 @@
 import CRabbitMQ
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One rabbitmq-c connection with one open channel.
 ///

@@ -1,5 +1,14 @@
 import CRabbitMQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// C memory for the arguments of one rabbitmq-c call: copies of Swift strings, byte arrays and
 /// tables, freed together when the scope is released.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Delivery {
     /// Failure details longer than this are cut, to keep headers well inside a frame.

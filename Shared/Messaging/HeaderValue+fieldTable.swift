@@ -1,5 +1,14 @@
 import CRabbitMQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension HeaderValue {
     /// Encodes a header dictionary as an AMQP table in `scope`'s memory. Keys are sorted so the

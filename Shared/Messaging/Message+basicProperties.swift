@@ -1,5 +1,9 @@
 import CRabbitMQ
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Message {
     /// The AMQP properties for publishing, persistent, in `scope`'s memory.

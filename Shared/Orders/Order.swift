@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// An order as Conveyor stores it.
 public struct Order: Hashable, Sendable, Codable {

@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Order events are written and read on every step of every order, so they have coding of
 /// their own: the same JSON as `Codable` through `JSONEncoder`/`JSONDecoder` (sorted keys, the

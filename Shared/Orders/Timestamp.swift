@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// RFC 3339 timestamps in UTC with millisecond precision, as CloudEvents' `time` and the API use.
 public enum Timestamp {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Orders
 
 /// A domain event as the outbox stores it: the CloudEvents JSON plus what the AMQP message

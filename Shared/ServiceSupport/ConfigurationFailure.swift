@@ -1,4 +1,9 @@
+import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What a service does with a configuration it cannot use: say what is wrong with every
 /// variable on standard error, and exit with status 2.
@@ -10,7 +15,7 @@ public enum ConfigurationFailure {
         for problem in error.problems {
             text += "  \(problem)\n"
         }
-        FileHandle.standardError.write(Data(text.utf8))
-        Foundation.exit(exitStatus)
+        StandardStreams.writeError(text)
+        StandardStreams.exitProcess(exitStatus)
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads a service's configuration from environment variables and collects every problem, so
 /// a misconfigured service names all of its bad variables at once.
@@ -28,7 +32,7 @@ public struct ConfigurationReader: Sendable {
 
     /// The value of `name`, with surrounding whitespace removed; nil when unset or empty.
     public func raw(_ name: String) -> String? {
-        guard let value = environment[name]?.trimmingCharacters(in: .whitespacesAndNewlines), !value.isEmpty else {
+        guard let value = environment[name]?.trimmingWhitespace(), !value.isEmpty else {
             return nil
         }
         return value
@@ -87,7 +91,7 @@ public struct ConfigurationReader: Sendable {
     /// A comma-separated list of durations, e.g. `1s,5s,30s,2m`.
     public mutating func durations(_ name: String, default defaultValue: [Duration]) -> [Duration] {
         guard let text = raw(name) else { return defaultValue }
-        let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = text.split(separator: ",").map { $0.trimmingSpaces() }
         let values = parts.compactMap(DurationParser.parse)
         guard !values.isEmpty, values.count == parts.count, values.allSatisfy({ $0 > .zero }) else {
             report(name, expected: "a comma-separated list of positive durations like 1s,5s,30s,2m", found: text)

@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Logging
 import Synchronization
 
@@ -91,18 +95,7 @@ public struct LogOutput: Sendable {
         let lock = Mutex(())
         return LogOutput { line in
             lock.withLock { _ in
-                var line = line
-                line.withUTF8 { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                        if written < 0 {
-                            if errno == EINTR { continue }
-                            return
-                        }
-                        offset += written
-                    }
-                }
+                StandardStreams.write(line, to: descriptor)
             }
         }
     }

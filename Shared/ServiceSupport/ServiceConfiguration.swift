@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// A service's configuration, read from environment variables.
 public protocol ServiceConfiguration: Sendable {

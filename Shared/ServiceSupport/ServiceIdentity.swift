@@ -1,4 +1,13 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Which service this process is and which replica: names AMQP connections (shown in the
 /// RabbitMQ management UI), log lines and the `source` of the events it emits.

@@ -1,5 +1,5 @@
 import CLibPQ
-import Foundation
+import ConveyorRuntime
 import Synchronization
 
 /// Asks the server to cancel a connection's running statement, from any thread.
@@ -33,7 +33,7 @@ final class CancelRequest: @unchecked Sendable {
 
     func send() {
         guard isRunning.withLock({ $0 }) else { return }
-        Thread.detachNewThread { [self] in
+        OSThread.detach(name: "pq-cancel", stackSize: 256 << 10) { [self] in
             var buffer = [CChar](repeating: 0, count: 256)
             _ = PQcancel(cancel, &buffer, Int32(buffer.count))
         }

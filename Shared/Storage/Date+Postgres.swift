@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Date: PostgresBindable, PostgresDecodable {
     /// Dates bind as `timestamptz`, in UTC with microseconds: `2024-05-01 12:34:56.123456+00`.

@@ -13,7 +13,7 @@ extension PostgresConfiguration {
     ///
     /// - Throws: ``PostgresConfigurationError`` naming the part that is wrong.
     public init(url: String) throws {
-        guard let schemeEnd = url.range(of: "://") else {
+        guard let schemeEnd = url.firstRange(of: "://") else {
             throw PostgresConfigurationError.invalidScheme(url.prefix { $0 != ":" }.description)
         }
         let scheme = url[..<schemeEnd.lowerBound].lowercased()
@@ -133,23 +133,7 @@ extension PostgresConfiguration {
     }()
 
     private static func percentDecoded(_ text: Substring, component: String) throws -> String {
-        guard text.contains("%") else { return String(text) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            guard byte == UInt8(ascii: "%") else {
-                bytes.append(byte)
-                continue
-            }
-            guard let high = iterator.next().flatMap(\.hexDigitValue),
-                let low = iterator.next().flatMap(\.hexDigitValue)
-            else {
-                throw PostgresConfigurationError.invalidPercentEncoding(component: component)
-            }
-            bytes.append(high << 4 | low)
-        }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else {
+        guard let decoded = text.percentDecoded() else {
             throw PostgresConfigurationError.invalidPercentEncoding(component: component)
         }
         return decoded

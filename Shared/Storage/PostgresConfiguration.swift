@@ -112,7 +112,7 @@ public struct PostgresConfiguration: Sendable, Equatable, CustomStringConvertibl
 
     /// `name` as an SQL identifier in double quotes.
     package static func quotedIdentifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "\"" + name.replacing("\"", with: "\"\"") + "\""
     }
 
     /// Escapes a value inside libpq's `options` keyword, where spaces separate arguments.

@@ -1,6 +1,15 @@
 import CLibPQ
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 
 /// One PostgreSQL session, served by its own OS thread.
@@ -228,7 +237,7 @@ public actor PostgresConnection: PostgresQuerying {
 
     static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
         guard let message else { return "unknown libpq error" }
-        let text = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = String(cString: message).trimmingWhitespace()
         return text.isEmpty ? "unknown libpq error" : text
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// One versioned SQL migration: a file named `NNNN_description.sql`.
 ///
@@ -34,24 +38,27 @@ public struct PostgresMigration: Sendable, Equatable {
         self.sql = sql
     }
 
-    /// The migrations shipped with this module (`Shared/Storage/Migrations`), in version order.
+    /// The migrations shipped with this module (the files of `Shared/Storage/Migrations`,
+    /// embedded in the executable), in version order.
     public static func bundled() throws -> [PostgresMigration] {
-        guard let directory = Bundle.module.url(forResource: "Migrations", withExtension: nil) else {
-            throw PostgresMigrationError.missingResources
+        try shippedFiles.map { file in
+            guard let sql = String(validating: file.bytes, as: UTF8.self) else {
+                throw PostgresMigrationError.invalidText(file.name)
+            }
+            return try PostgresMigration(fileName: file.name, sql: sql)
         }
-        return try load(from: directory)
+        .sorted { $0.version < $1.version }
     }
 
-    /// Reads every `*.sql` file in `directory`, in version order.
-    public static func load(from directory: URL) throws -> [PostgresMigration] {
-        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
-            .filter { $0.hasSuffix(".sql") }
-        let migrations = try files.map { file in
-            try PostgresMigration(
-                fileName: file,
-                sql: String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
-            )
-        }
-        return migrations.sorted { $0.version < $1.version }
-    }
+    /// Every file of `Shared/Storage/Migrations`, by name, with the bytes SwiftPM embeds for it
+    /// (`PackageResources` names a resource after its file, the first character replaced by `_`
+    /// when it is a digit). A test checks this list against the directory, so a new migration
+    /// file cannot be left out.
+    static let shippedFiles: [(name: String, bytes: [UInt8])] = [
+        ("0001_initial.sql", PackageResources._001_initial_sql),
+        ("0002_demo_catalog.sql", PackageResources._002_demo_catalog_sql),
+        ("0003_dead_letter_properties.sql", PackageResources._003_dead_letter_properties_sql),
+        ("0004_service_privileges.sql", PackageResources._004_service_privileges_sql),
+        ("0005_outbox_text_json.sql", PackageResources._005_outbox_text_json_sql),
+    ]
 }

@@ -2,8 +2,8 @@
 public enum PostgresMigrationError: Error, Equatable, CustomStringConvertible {
     /// A file name is not `NNNN_description.sql`.
     case invalidFileName(String)
-    /// The module's `Migrations` resource directory is missing.
-    case missingResources
+    /// A file's text is not UTF-8.
+    case invalidText(String)
     /// Two files share a version.
     case duplicateVersion(Int, files: [String])
     /// An applied migration's file changed since it was applied.
@@ -19,8 +19,8 @@ public enum PostgresMigrationError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .invalidFileName(let file):
             "migration file \"\(file)\" is not named NNNN_description.sql"
-        case .missingResources:
-            "the Storage module's Migrations resources are missing"
+        case .invalidText(let file):
+            "migration file \"\(file)\" is not UTF-8 text"
         case .duplicateVersion(let version, let files):
             "migration version \(version) is used by several files: \(files.joined(separator: ", "))"
         case .checksumMismatch(let file, let applied, let current):

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension PostgresRow {
     /// Decodes the `json`/`jsonb` column named `column` as `type` with `decoder`.

@@ -1,5 +1,9 @@
 import ConveyorRuntime
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension UUID: PostgresBindable, PostgresDecodable {
     public static var postgresType: PostgresDataType { .uuid }

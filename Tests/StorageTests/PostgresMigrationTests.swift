@@ -1,3 +1,4 @@
+import Foundation
 import Storage
 import Testing
 
@@ -21,5 +22,22 @@ import Testing
         }
         #expect(migrations[1].sql.contains("'SKU-OOS'"))
         #expect(migrations[1].sql.contains("'FAIL-ME'"))
+    }
+}
+
+@Suite struct ShippedMigrationFilesTests {
+    /// `Shared/Storage/Migrations`, next to this package's tests.
+    private static let directory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Shared/Storage/Migrations")
+
+    @Test func everyFileInTheDirectoryIsShippedWithItsText() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path).sorted()
+        let migrations = try PostgresMigration.bundled()
+        #expect(migrations.map(\.fileName) == files)
+        for migration in migrations {
+            let text = try String(contentsOf: Self.directory.appendingPathComponent(migration.fileName), encoding: .utf8)
+            #expect(migration.sql == text, "\(migration.fileName) differs from the file")
+        }
     }
 }

@@ -122,7 +122,7 @@ build_services() {
     rm -rf "$DIST"
     for service in "${SERVICES[@]}"; do
         mkdir -p "$DIST/$service"
-        cp -R "$bin/$service" "$bin"/*.resources "$DIST/$service/"
+        cp "$bin/$service" "$DIST/$service/"
         strip "$DIST/$service/$service"
     done
     say "packaging the services in the runtime image"
