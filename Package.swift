@@ -14,6 +14,18 @@ let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
 let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 
+// The services' release executables on Linux are linked by lld (shipped with the toolchain)
+// with packed relative relocations (DT_RELR, glibc 2.36 and later), and export no symbols: a
+// position-independent executable then carries a few kilobytes of relocations instead of
+// megabytes that the dynamic loader reads at every start, which keeps a service's idle memory
+// small (docs/BENCHMARKS.md).
+let serviceLinkerSettings: [LinkerSetting] = [
+    .unsafeFlags(
+        ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+        .when(platforms: [.linux], configuration: .release)
+    )
+]
+
 let package = Package(
     name: "Conveyor",
     platforms: [.macOS(.v15)],
@@ -97,22 +109,26 @@ let package = Package(
             name: "APIGateway",
             dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", hummingbird, httpTypes, prometheus, metrics, log],
             path: "Services/APIGateway",
-            resources: [.embedInCode("Resources/openapi.yaml")]
+            resources: [.embedInCode("Resources/openapi.yaml")],
+            linkerSettings: serviceLinkerSettings
         ),
         .executableTarget(
             name: "OrderProcessor",
             dependencies: ["ServiceSupport", "Orders", "Outbox", "Storage", "Messaging", "ConveyorRuntime", prometheus, metrics, log],
-            path: "Services/OrderProcessor"
+            path: "Services/OrderProcessor",
+            linkerSettings: serviceLinkerSettings
         ),
         .executableTarget(
             name: "Notifier",
             dependencies: ["ServiceSupport", "Orders", "Mail", "Storage", "Messaging", "ConveyorRuntime", prometheus, metrics, log],
-            path: "Services/Notifier"
+            path: "Services/Notifier",
+            linkerSettings: serviceLinkerSettings
         ),
         .executableTarget(
             name: "DLQReplayer",
             dependencies: ["ServiceSupport", "Orders", "Storage", "Messaging", "ConveyorRuntime", argumentParser, prometheus, log],
-            path: "Services/DLQReplayer"
+            path: "Services/DLQReplayer",
+            linkerSettings: serviceLinkerSettings
         ),
 
         // Benchmarks.
