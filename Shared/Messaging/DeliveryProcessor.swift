@@ -108,8 +108,13 @@ public final class DeliveryProcessor: Service, Sendable {
             guard !gate.isStopped, let first = await nextDelivery(unlessStopped: gate) else {
                 return
             }
-            // Whatever else has arrived joins it, up to the batch size; nothing waits to fill a batch.
-            let batch = [first] + consumer.availableDeliveries(upTo: options.batchSize - 1)
+            // Whatever else has arrived joins it, up to the batch size, and what arrives within
+            // the batch wait if that leaves room.
+            var batch = [first] + consumer.availableDeliveries(upTo: options.batchSize - 1)
+            if batch.count < options.batchSize && options.batchWait > .zero {
+                try? await Task.sleep(for: options.batchWait)
+                batch += consumer.availableDeliveries(upTo: options.batchSize - batch.count)
+            }
             // A handler may have started waiting for a dependency while this loop waited for the
             // delivery: hold it unprocessed until the dependency is back.
             await gate.waitUntilOpen()

@@ -10,13 +10,16 @@ import Messaging
 /// - `CONCURRENCY`: handler runs at once, 1–1000; default 8 (below the default
 ///   `DATABASE_POOL_SIZE`, so handlers do not wait for connections).
 /// - `BATCH_SIZE`: the most messages one handler run takes (one database transaction),
-///   1–1000; default 50. A batch is what has already arrived, never waited for.
+///   1–1000; default 50.
+/// - `BATCH_WAIT`: how long a batch that is not full waits for more messages, 0–1s; default
+///   10ms. Under light load messages then share a transaction instead of taking one each.
 public struct ConsumerSettings: Sendable {
     public var retryPolicy: RetryPolicy
     public var deliveryLimit: Int
     public var prefetch: Int
     public var concurrency: Int
     public var batchSize: Int
+    public var batchWait: Duration
 
     public init(reader: inout ConfigurationReader) {
         let defaults = RetryPolicy()
@@ -27,6 +30,7 @@ public struct ConsumerSettings: Sendable {
         prefetch = reader.int("PREFETCH", default: 100, range: 1...10_000)
         concurrency = reader.int("CONCURRENCY", default: 8, range: 1...1000)
         batchSize = reader.int("BATCH_SIZE", default: 50, range: 1...1000)
+        batchWait = reader.duration("BATCH_WAIT", default: .milliseconds(10), range: .zero ... .seconds(1))
         if concurrency > prefetch {
             reader.report("CONCURRENCY", expected: "at most PREFETCH (\(prefetch))", found: "\(concurrency)")
         }

@@ -19,7 +19,7 @@ public struct QueueWorker: Sendable {
             queue: topology.workQueue, topology: topology.topology, options: .init(prefetch: UInt16(settings.prefetch)),
             logger: Logger(label: "amqp"))
         processor = DeliveryProcessor(
-            consumer: consumer, publisher: publisher, topology: topology, options: .init(concurrency: settings.concurrency, batchSize: settings.batchSize),
+            consumer: consumer, publisher: publisher, topology: topology, options: .init(concurrency: settings.concurrency, batchSize: settings.batchSize, batchWait: settings.batchWait),
             logger: Logger(label: "worker"), batchHandler: batchHandler)
     }
 

@@ -190,6 +190,42 @@ extension BrokerIntegrationTests {
             }
         }
 
+        @Test func aBatchThatIsNotFullWaitsForDeliveriesArrivingWithinTheBatchWait() async throws {
+            let configuration = try TestBroker.configuration()
+            let name = TestBroker.uniqueName("batchwait")
+            let queues = consumerTopology(name)
+            let batches = Mutex<[[String]]>([])
+            try await TestBroker.withTopology(queues.topology, configuration: configuration) {
+                let (publisher, consumer, deadLetters) = endpoints(name, queues, configuration)
+                let processor = DeliveryProcessor(
+                    consumer: consumer, publisher: publisher, topology: queues,
+                    options: .init(concurrency: 2, batchSize: 8, batchWait: .milliseconds(1500)),
+                    logger: TestBroker.logger("test.processor"),
+                    batchHandler: { deliveries in
+                        batches.withLock { $0.append(deliveries.map { $0.message.messageID ?? "" }) }
+                        return deliveries.map { _ in .done }
+                    })
+                try await TestBroker.withServices([publisher, consumer, deadLetters, processor]) {
+                    let publish: @Sendable (String) async throws -> Void = { id in
+                        try await publisher.publish(
+                            Message(body: Array(id.utf8), messageID: id, type: "order.created"),
+                            exchange: queues.eventsExchange, routingKey: "order.created")
+                    }
+                    // One message, then two more well within the batch wait: one batch of three.
+                    try await publish("w-1")
+                    try await Task.sleep(for: .milliseconds(300))
+                    try await publish("w-2")
+                    try await publish("w-3")
+                    try await within(.seconds(10), "the batch handled") {
+                        while batches.withLock({ $0.flatMap { $0 }.count }) < 3 {
+                            try await Task.sleep(for: .milliseconds(20))
+                        }
+                    }
+                }
+                #expect(batches.withLock { $0 } == [["w-1", "w-2", "w-3"]])
+            }
+        }
+
         @Test func anUnavailableDependencyHoldsTheDeliveryAndPausesIntake() async throws {
             let configuration = try TestBroker.configuration()
             let name = TestBroker.uniqueName("dependency")
