@@ -16,7 +16,7 @@ import Storage
 /// history row; the final status, the inbox row and the `order.processed`/`order.failed`
 /// event commit in one transaction, so a redelivered event changes nothing.
 ///
-/// The consumer hands it batches (what has arrived, up to `BATCH_SIZE`): a batch is processed
+/// The consumer hands it batches (what has arrived within `BATCH_WAIT`, up to `BATCH_SIZE`): a batch is processed
 /// in one transaction with a handful of set-based statements (``FulfilmentPlan``), and each
 /// message still gets its own outcome. A batch that fails as a whole is processed again one
 /// message at a time, so one bad order cannot hold up the others.
