@@ -1,5 +1,6 @@
 import ConveyorRuntime
 import Logging
+import Metrics
 import Storage
 
 /// Makes sure the database schema is current before a service starts work.
@@ -55,7 +56,10 @@ public struct SchemaStartup: Sendable {
 
     /// Applies the migrations over a connection of the migration role, closed afterwards.
     private func apply(_ migrations: [PostgresMigration], as role: PostgresConfiguration) async throws -> [PostgresMigration] {
-        let pool = PostgresPool(configuration: .init(connection: role, maxConnections: 1), logger: logger)
+        // Its metrics go nowhere: under the same names as the service's own pool, this
+        // short-lived pool of one would overwrite that pool's size and connection gauges.
+        let pool = PostgresPool(
+            configuration: .init(connection: role, maxConnections: 1), logger: logger, metricsFactory: NOOPMetricsHandler.instance)
         do {
             let applied = try await PostgresMigrator(migrations: migrations, schema: settings.schema, logger: logger).migrate(on: pool)
             await pool.close()

@@ -31,6 +31,9 @@ extension EndToEnd {
                 #expect(gateway.names.contains("conveyor_outbox_unpublished_rows"))
                 #expect(gateway.names.contains("conveyor_outbox_oldest_unpublished_age_seconds"))
                 #expect(gateway.value("conveyor_amqp_connected", ["role": "publisher"]) == 1)
+                // The gateway migrated the schema at start-up, over a pool of one of its own:
+                // the gauge still shows the service's pool (DATABASE_POOL_SIZE, default 10).
+                #expect(gateway.value("conveyor_db_pool_connections_max") == 10)
 
                 let work = ["queue": "order-processor.work"]
                 let processor = try await PrometheusSamples.scrape(pipeline.metricsURL("order-processor"))
