@@ -1,10 +1,5 @@
 import ArgumentParser
 import ConveyorRuntime
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// The entry point: parses the command line and runs the command, with Conveyor's exit
 /// statuses: 0 done (and help), 1 something failed, 2 bad usage (ArgumentParser's own usage

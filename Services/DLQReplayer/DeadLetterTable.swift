@@ -1,9 +1,4 @@
 import ConveyorRuntime
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Dead letters as a plain-text table for a terminal: one line each, columns padded, the
 /// detail cut to keep lines readable (`show` prints it whole).

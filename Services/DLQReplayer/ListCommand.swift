@@ -1,9 +1,4 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// `dlq-replayer list`: the dead letters a filter selects, newest first.
 struct ListCommand: AsyncParsableCommand {

@@ -1,9 +1,4 @@
 import ArgumentParser
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// How fast a replay publishes: `--rate 20/s`, `--rate 300/m` or `--rate 5` (per second).
 struct ReplayRate: Sendable, Equatable, ExpressibleByArgument {

@@ -1,10 +1,5 @@
 import ArgumentParser
 import ConveyorRuntime
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// `dlq-replayer show`: everything about one dead letter (or every dead letter of one event).
 struct ShowCommand: AsyncParsableCommand {

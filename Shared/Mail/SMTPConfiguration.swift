@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import ConveyorRuntime
 
 /// Where and how ``SMTPMailer`` delivers mail, read from an SMTP URL.

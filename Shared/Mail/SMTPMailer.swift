@@ -1,9 +1,4 @@
 import ConveyorRuntime
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Logging
 
 /// Sends ``EmailMessage``s over SMTP with libcurl, one at a time, on a thread of its own.

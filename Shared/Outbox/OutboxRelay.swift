@@ -1,9 +1,4 @@
 import ConveyorRuntime
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 import Logging
 import Messaging
 import Metrics

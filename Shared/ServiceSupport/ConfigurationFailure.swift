@@ -1,9 +1,4 @@
 import ConveyorRuntime
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// What a service does with a configuration it cannot use: say what is wrong with every
 /// variable on standard error, and exit with status 2.

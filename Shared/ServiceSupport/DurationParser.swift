@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// Parses and formats the short durations used in configuration: `250ms`, `5s`, `2m`, `1h`.
 public enum DurationParser {

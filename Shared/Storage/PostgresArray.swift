@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// A one-dimensional array parameter: `text[]`, `bigint[]` or `uuid[]`, for queries such as
 /// `WHERE sku = ANY($1)`, or for writing many rows in one statement with `unnest`.

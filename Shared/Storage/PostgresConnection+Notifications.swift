@@ -1,10 +1,5 @@
 import ConveyorRuntime
 import CLibPQ
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 #if canImport(Glibc)
 import Glibc

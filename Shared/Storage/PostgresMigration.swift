@@ -1,8 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
 
 /// One versioned SQL migration: a file named `NNNN_description.sql`.
 ///
