@@ -22,7 +22,7 @@ public final class OutboxRelay: Service, Sendable {
         public var pollInterval: Duration
         /// How long the relay waits after a wake-up before it claims, so that the events of
         /// transactions committing meanwhile share one claim and one publish batch instead of
-        /// a claim each. Default 10 ms; zero claims at once.
+        /// a claim each. Default 50 ms; zero claims at once.
         public var claimDelay: Duration
         /// How long published rows are kept. Default 24 h.
         public var retention: Duration
@@ -32,7 +32,7 @@ public final class OutboxRelay: Service, Sendable {
         public var backlogInterval: Duration
 
         public init(
-            batchSize: Int = 200, pollInterval: Duration = .seconds(1), claimDelay: Duration = .milliseconds(10),
+            batchSize: Int = 200, pollInterval: Duration = .seconds(1), claimDelay: Duration = .milliseconds(50),
             retention: Duration = .seconds(86_400), cleanupInterval: Duration = .seconds(300),
             backlogInterval: Duration = .seconds(10)
         ) {
