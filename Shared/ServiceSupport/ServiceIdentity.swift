@@ -3,11 +3,6 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Which service this process is and which replica: names AMQP connections (shown in the
 /// RabbitMQ management UI), log lines and the `source` of the events it emits.
@@ -34,6 +29,6 @@ public struct ServiceIdentity: Sendable {
 
     public static func defaultInstance() -> String {
         let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? "localhost"
-        return "\(host)-\(getpid())"
+        return "\(host)-\(ProcessInfo.processInfo.processIdentifier)"
     }
 }
