@@ -58,6 +58,21 @@ final class Pipeline {
         }
     }
 
+    /// Empties `queue` through the RabbitMQ management API (answers 204; 404 when the queue
+    /// was never declared).
+    func purgeQueue(_ queue: String) async throws {
+        guard let amqp = URLComponents(string: try stack.require("CONVEYOR_TEST_AMQP_URL")),
+            let user = amqp.user, let password = amqp.password
+        else { throw EndToEndError("CONVEYOR_TEST_AMQP_URL has no credentials") }
+        let vhost = String(amqp.path.dropFirst()).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+        let url = try stack.require("CONVEYOR_TEST_MANAGEMENT_URL") + "/api/queues/\(vhost)/\(queue)/contents"
+        let credentials = Data("\(user.removingPercentEncoding ?? user):\(password.removingPercentEncoding ?? password)".utf8)
+        let reply = try await HTTPProbe.request("DELETE", url, headers: ["Authorization": "Basic \(credentials.base64EncodedString())"])
+        guard reply.status == 204 || reply.status == 404 else {
+            throw EndToEndError("purging \(queue) answered \(reply.status): \(reply.text)")
+        }
+    }
+
     /// Tops up the in-stock demo skus (SKU-1 … SKU-6) that fell below 1,000 units to 10,000.
     /// Needs the schema, so the first run (nothing migrated yet) skips it.
     func restockDemoCatalog() async throws {
