@@ -168,8 +168,8 @@ struct OrderWriter: Sendable {
             throw Problem.validation(ValidationFailure([FieldError(field: "items", message: "the total is out of range")]))
         }
         let order = Order(
-            id: request.orderId ?? UUID(), customer: request.customer, items: items, total: total, status: .pending, createdAt: now,
-            updatedAt: now)
+            id: request.orderId ?? .timeOrdered(at: now), customer: request.customer, items: items, total: total, status: .pending,
+            createdAt: now, updatedAt: now)
         let event = OrderEvent(type: .orderCreated, source: service, time: now, traceparent: new.traceparent, data: OrderEventData(order: order))
         return PricedOrder(order: order, event: event)
     }

@@ -28,7 +28,7 @@ public struct EventEnvelope<Payload: Codable & Sendable>: Sendable, Codable {
     public var data: Payload
 
     public init(
-        id: UUID = UUID(), type: String, source: String, time: Date = Date(), subject: String? = nil,
+        id: UUID = .timeOrdered(), type: String, source: String, time: Date = Date(), subject: String? = nil,
         traceparent: String? = nil, data: Payload
     ) {
         self.id = id

@@ -39,7 +39,7 @@ public typealias OrderEvent = EventEnvelope<OrderEventData>
 
 extension EventEnvelope where Payload == OrderEventData {
     /// An order event of `type` from `source`, whose subject is the order id.
-    public init(id: UUID = UUID(), type: EventType, source: String, time: Date = Date(), traceparent: String? = nil, data: OrderEventData) {
+    public init(id: UUID = .timeOrdered(), type: EventType, source: String, time: Date = Date(), traceparent: String? = nil, data: OrderEventData) {
         self.init(
             id: id, type: type.rawValue, source: source, time: time, subject: data.orderId.lowercasedString,
             traceparent: traceparent, data: data)
