@@ -24,6 +24,9 @@ struct ConveyorLoad: AsyncParsableCommand {
     @Option(help: "Orders per second to post (each timed from when it was due); without it, each connection posts its next order as soon as the last is answered.")
     var rate: Double?
 
+    @Flag(help: "Send each order with an orderId of the generator's choosing (random, version 4), as a client that names its orders does; without it the gateway names them (time-ordered).")
+    var clientOrderIds = false
+
     @Option(help: "Skus to order, comma-separated (overrides --sku-spread).")
     var skus: String?
 
@@ -97,13 +100,14 @@ struct ConveyorLoad: AsyncParsableCommand {
         }
 
         progress("posting \(orders) orders, concurrency \(concurrency)\(rate.map { ", \($0) orders/s" } ?? ""), skus \(chosen.joined(separator: ",")), customer \(mix.customerID)")
-        let poster = OrderPoster(host: host, port: port, orders: orders, concurrency: concurrency, rate: rate, mix: mix)
+        let poster = OrderPoster(host: host, port: port, orders: orders, concurrency: concurrency, rate: rate, mix: mix,
+            clientOrderIDs: clientOrderIds)
         let outcome = try await poster.run()
         progress("accepted \(outcome.accepted.count) of \(orders) in \(String(format: "%.2f", outcome.seconds)) s")
 
         var timedOut = false
         if let check {
-            timedOut = try await waitForEmails(check, accepted: outcome.accepted)
+            timedOut = try await waitForEmails(check, accepted: outcome.accepted.map(\.order))
         }
         // Sampled before the checks below, whose reading costs nothing to the pipeline.
         let after = processes.map { ProcessSample.read(pid: $0.1) }
@@ -193,8 +197,8 @@ struct ConveyorLoad: AsyncParsableCommand {
     }
 
     /// What became of each accepted order: its status, its e-mails, their latency.
-    private func verify(_ check: PipelineCheck, accepted: [UUID], timedOut: Bool) async throws -> LoadReport.Completion {
-        let fates = try await check.fates(of: accepted)
+    private func verify(_ check: PipelineCheck, accepted: [OrderPoster.Accepted], timedOut: Bool) async throws -> LoadReport.Completion {
+        let fates = try await check.fates(of: accepted.map(\.order))
         var latencies: [Double] = []
         var firstCreated = Double.infinity
         var lastSent = -Double.infinity
@@ -217,7 +221,7 @@ struct ConveyorLoad: AsyncParsableCommand {
         var sinkMissing: Int?
         var sinkDuplicated: Int?
         if let mailDir {
-            let counts = try MailDirectory(path: mailDir).messages(for: Set(accepted), domain: OrderMix.mailDomain)
+            let counts = try MailDirectory(path: mailDir).messages(for: Set(accepted.map(\.mailbox)), domain: OrderMix.mailDomain)
             sinkMissing = accepted.count - counts.count
             sinkDuplicated = counts.values.filter { $0 > 1 }.count
         }

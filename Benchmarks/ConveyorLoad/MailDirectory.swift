@@ -5,9 +5,9 @@ import Foundation
 struct MailDirectory: Sendable {
     let path: String
 
-    /// How many messages the sink received for each of `ids`, recognised by the recipient
-    /// `<order id>@<domain>` that ``OrderMix`` gives every order.
-    func messages(for ids: Set<UUID>, domain: String) throws -> [UUID: Int] {
+    /// How many messages the sink received for each of `mailboxes`, recognised by the
+    /// recipient `<mailbox>@<domain>` that ``OrderMix`` gives every order.
+    func messages(for mailboxes: Set<UUID>, domain: String) throws -> [UUID: Int] {
         var counts: [UUID: Int] = [:]
         let suffix = "@" + domain
         for name in try FileManager.default.contentsOfDirectory(atPath: path) where name.hasSuffix(".json") {
@@ -16,7 +16,7 @@ struct MailDirectory: Sendable {
                 let recipients = envelope["rcpt_tos"] as? [String]
             else { continue }
             for recipient in recipients where recipient.lowercased().hasSuffix(suffix) {
-                if let id = UUID(uuidString: String(recipient.dropLast(suffix.count))), ids.contains(id) {
+                if let id = UUID(uuidString: String(recipient.dropLast(suffix.count))), mailboxes.contains(id) {
                     counts[id, default: 0] += 1
                 }
             }

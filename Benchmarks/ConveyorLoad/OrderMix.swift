@@ -5,8 +5,8 @@ import Foundation
 /// Order `i` holds two lines of one unit each, `skus[i % n]` and `skus[(i + 1) % n]` (one
 /// line when there is one sku), so every sku is ordered equally often and, with few skus,
 /// every order touches the same inventory rows (in alternating order). The customer id names
-/// the run; the e-mail address names the order, so the SMTP sink shows which order each
-/// message belongs to.
+/// the run; each order's e-mail address is a mailbox of its own, so the SMTP sink shows which
+/// order each message belongs to.
 struct OrderMix: Sendable {
     let skus: [String]
     let customerID: String
@@ -23,9 +23,11 @@ struct OrderMix: Sendable {
         return [skus[index % skus.count], skus[(index + 1) % skus.count]]
     }
 
-    func json(order id: UUID, index: Int) -> String {
+    /// The body of order `index`: e-mailed to `mailbox`, with `orderId` only when the client
+    /// names its orders (else the gateway does).
+    func json(index: Int, mailbox: UUID, orderID: UUID?) -> String {
         let items = lines(index: index).map { #"{"sku":"\#($0)","qty":1}"# }.joined(separator: ",")
-        let orderID = id.uuidString.lowercased()
-        return #"{"orderId":"\#(orderID)","customerId":"\#(customerID)","customerEmail":"\#(orderID)@\#(Self.mailDomain)","items":[\#(items)]}"#
+        let id = orderID.map { #""orderId":"\#($0.uuidString.lowercased())","# } ?? ""
+        return #"{\#(id)"customerId":"\#(customerID)","customerEmail":"\#(mailbox.uuidString.lowercased())@\#(Self.mailDomain)","items":[\#(items)]}"#
     }
 }

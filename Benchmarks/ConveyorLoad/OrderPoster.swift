@@ -16,13 +16,22 @@ struct OrderPoster: Sendable {
     /// Orders per second, or nil for as fast as they are answered.
     let rate: Double?
     let mix: OrderMix
+    /// Send an `orderId` of the generator's choosing (random, version 4) with each order, as a
+    /// client that names its orders does; else the gateway names them.
+    let clientOrderIDs: Bool
+
+    /// An order the gateway accepted, and the mailbox its e-mail goes to.
+    struct Accepted: Sendable {
+        var order: UUID
+        var mailbox: UUID
+    }
 
     /// What came back.
     struct Outcome: Sendable {
         /// Orders answered 201, in the order they were posted.
-        var accepted: [UUID] = []
+        var accepted: [Accepted] = []
         /// The same orders with their positions in the run, before the workers' lists are merged.
-        fileprivate var numbered: [(index: Int, id: UUID)] = []
+        fileprivate var numbered: [(index: Int, accepted: Accepted)] = []
         /// Milliseconds from sending each request to its complete answer (any status).
         var latencies: [Double] = []
         /// Answers by HTTP status.
@@ -67,7 +76,7 @@ struct OrderPoster: Sendable {
             throw error
         }
         total.seconds = (ContinuousClock.now - start).seconds
-        total.accepted = total.numbered.sorted { $0.index < $1.index }.map(\.id)
+        total.accepted = total.numbered.sorted { $0.index < $1.index }.map(\.accepted)
         total.numbered = []
         try? await group.shutdownGracefully()
         return total
@@ -82,8 +91,9 @@ struct OrderPoster: Sendable {
             do {
                 try await HTTPConnection.with(host: host, port: port, group: group) { connection in
                     while index < orders {
-                        let id = UUID()
-                        let body = ByteBuffer(string: mix.json(order: id, index: index))
+                        let mailbox = UUID()
+                        let chosenID = clientOrderIDs ? mailbox : nil
+                        let body = ByteBuffer(string: mix.json(index: index, mailbox: mailbox, orderID: chosenID))
                         var sent = ContinuousClock.now
                         if let rate {
                             let due = start + .seconds(Double(index) / rate)
@@ -93,8 +103,10 @@ struct OrderPoster: Sendable {
                         let response = try await connection.send(.POST, "/orders", json: body)
                         outcome.latencies.append((ContinuousClock.now - sent).milliseconds)
                         outcome.statuses[response.status, default: 0] += 1
-                        if response.status == 201 {
-                            outcome.numbered.append((index, id))
+                        if response.status == 201, let id = chosenID ?? Self.orderID(in: response.body) {
+                            outcome.numbered.append((index, Accepted(order: id, mailbox: mailbox)))
+                        } else if response.status == 201 {
+                            outcome.firstProblem = outcome.firstProblem ?? "HTTP 201 without an orderId: \(String(buffer: response.body).prefix(300))"
                         } else if outcome.firstProblem == nil {
                             outcome.firstProblem = "HTTP \(response.status): \(String(buffer: response.body).prefix(300))"
                         }
@@ -115,6 +127,12 @@ struct OrderPoster: Sendable {
             }
         }
         return outcome
+    }
+
+    /// The `orderId` of a 201 answer's body.
+    private static func orderID(in body: ByteBuffer) -> UUID? {
+        struct Created: Decodable { var orderId: UUID }
+        return try? JSONDecoder().decode(Created.self, from: Data(body.readableBytesView)).orderId
     }
 }
 
