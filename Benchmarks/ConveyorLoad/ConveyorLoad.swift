@@ -100,6 +100,7 @@ struct ConveyorLoad: AsyncParsableCommand {
         }
 
         progress("posting \(orders) orders, concurrency \(concurrency)\(rate.map { ", \($0) orders/s" } ?? ""), skus \(chosen.joined(separator: ",")), customer \(mix.customerID)")
+        let machineBefore = MachineSample.read()
         let poster = OrderPoster(host: host, port: port, orders: orders, concurrency: concurrency, rate: rate, mix: mix,
             clientOrderIDs: clientOrderIds)
         let outcome = try await poster.run()
@@ -111,6 +112,7 @@ struct ConveyorLoad: AsyncParsableCommand {
         }
         // Sampled before the checks below, whose reading costs nothing to the pipeline.
         let after = processes.map { ProcessSample.read(pid: $0.1) }
+        let machineAfter = MachineSample.read()
         var completion: LoadReport.Completion?
         if let check {
             completion = try await verify(check, accepted: outcome.accepted, timedOut: timedOut)
@@ -145,6 +147,7 @@ struct ConveyorLoad: AsyncParsableCommand {
                 latencyMs: LatencySummary(milliseconds: outcome.latencies)),
             completion: completion,
             processes: measured,
+            machine: machineBefore.flatMap { before in machineAfter.flatMap { $0.since(before) } },
             servicesCPUSecondsPerThousandOrders: services.count == Self.services.count
                 ? services.reduce(0) { $0 + $1.cpuSecondsPerThousandOrders } : nil)
         print(json ? try report.json() : report.text())

@@ -59,10 +59,20 @@ struct LoadReport: Codable, Sendable {
         var peakIsThisRun: Bool
     }
 
+    /// The machine's CPUs from the first order posted until the last e-mail was sent.
+    struct Machine: Codable, Sendable {
+        var cores: Int
+        /// Share of all CPU time that was busy (steal included), in percent.
+        var busyPercent: Double
+        /// Share of all CPU time the hypervisor gave to others, in percent.
+        var stealPercent: Double
+    }
+
     var settings: Settings
     var accept: Accept
     var completion: Completion?
     var processes: [Process]
+    var machine: Machine?
     /// The four Conveyor services together.
     var servicesCPUSecondsPerThousandOrders: Double?
 
@@ -95,6 +105,10 @@ struct LoadReport: Codable, Sendable {
                 mail += "; at the SMTP sink: missing \(missing), received twice \(duplicated)"
             }
             lines.append("              \(mail)")
+        }
+        if let machine {
+            lines.append(
+                "  machine     \(machine.cores) CPUs \(f(machine.busyPercent, 0))% busy, \(f(machine.stealPercent, 1))% stolen by the hypervisor")
         }
         if !processes.isEmpty {
             lines.append("  processes   CPU s/1000 orders   idle RSS   peak RSS   idle PSS")
