@@ -147,7 +147,11 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "ConveyorRuntimeTests", dependencies: ["ConveyorRuntime"], path: "Tests/ConveyorRuntimeTests"),
         .testTarget(name: "OrdersTests", dependencies: ["Orders"], path: "Tests/OrdersTests"),
-        .testTarget(name: "OutboxTests", dependencies: ["Outbox"], path: "Tests/OutboxTests"),
+        .testTarget(
+            name: "OutboxTests",
+            dependencies: ["Outbox", "Storage", "Messaging", "ConveyorRuntime", "TestSupport", log, serviceLifecycle],
+            path: "Tests/OutboxTests"
+        ),
         .testTarget(
             name: "MessagingTests",
             dependencies: ["Messaging", "ConveyorRuntime", "TestSupport", metricsTestKit],

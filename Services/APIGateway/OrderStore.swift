@@ -16,17 +16,24 @@ struct OrderStore: Sendable {
     let service: String
     /// How long a stored `Idempotency-Key` answer is replayed.
     let idempotencyRetention: Duration
+    /// Called after a transaction that wrote events has committed
+    /// (``OutboxRelay/eventsCommitted()``).
+    let eventsCommitted: @Sendable () -> Void
     private let writer: OrderWriter
     /// New orders of concurrent requests, written together.
     private let batcher: Batcher<OrderWriter.NewOrder, Creation>
 
     /// - Parameters:
     ///   - batchSize: the most orders of concurrent requests written in one statement.
-    init(pool: PostgresPool, service: String, idempotencyRetention: Duration, batchSize: Int = 64) {
+    init(
+        pool: PostgresPool, service: String, idempotencyRetention: Duration, eventsCommitted: @escaping @Sendable () -> Void,
+        batchSize: Int = 64
+    ) {
         self.pool = pool
         self.service = service
         self.idempotencyRetention = idempotencyRetention
-        let writer = OrderWriter(pool: pool, service: service)
+        self.eventsCommitted = eventsCommitted
+        let writer = OrderWriter(pool: pool, service: service, eventsCommitted: eventsCommitted)
         self.writer = writer
         // Two batches at once: one is being written while the next one gathers.
         batcher = Batcher(maxBatchSize: batchSize, concurrentBatches: 2) { orders in await writer.write(orders) }
@@ -63,7 +70,7 @@ struct OrderStore: Sendable {
     private func createOnce(
         _ request: CreateOrderRequest, fingerprint: String, idempotencyKey: String?, traceparent: String?
     ) async throws -> Creation {
-        try await pool.withTransaction { transaction in
+        let creation = try await pool.withTransaction { transaction -> Creation in
             if let idempotencyKey {
                 if let replay = try await claim(idempotencyKey, fingerprint: fingerprint, in: transaction) {
                     return .replayed(replay)
@@ -81,6 +88,8 @@ struct OrderStore: Sendable {
             }
             return creation
         }
+        if case .created = creation { eventsCommitted() }
+        return creation
     }
 
     /// Claims an idempotency key for this request. Returns the stored answer when the key was
@@ -261,7 +270,7 @@ struct OrderStore: Sendable {
 
     /// Cancels an order that has not finished processing, emitting `order.cancelled`.
     func cancel(_ id: UUID, traceparent: String?) async throws -> CancelledOrder {
-        try await pool.withTransaction { transaction in
+        let cancelled = try await pool.withTransaction { transaction in
             guard let stored = try await Self.loadOrder(id, in: transaction, forUpdate: true) else {
                 throw Problem.orderNotFound(id.lowercasedString)
             }
@@ -289,6 +298,8 @@ struct OrderStore: Sendable {
             try await Outbox.enqueue(OutboxEvent(event), in: transaction)
             return CancelledOrder(orderId: id.lowercasedString, status: .cancelled, eventId: event.id.lowercasedString)
         }
+        eventsCommitted()
+        return cancelled
     }
 
     private func recordHistory(

@@ -18,6 +18,9 @@ struct OrderWriter: Sendable {
     let pool: PostgresPool
     /// The `actor` of the history rows and `source` of the events.
     let service: String
+    /// Called after a statement of ``write(_:)`` that wrote events has committed
+    /// (``OutboxRelay/eventsCommitted()``).
+    let eventsCommitted: @Sendable () -> Void
 
     struct NewOrder: Sendable {
         var request: CreateOrderRequest
@@ -41,7 +44,9 @@ struct OrderWriter: Sendable {
     /// so each gets its own answer.
     func write(_ batch: [NewOrder]) async -> [Result<OrderStore.Creation, any Error>] {
         do {
-            return try await pool.withConnection { connection in try await write(batch, in: connection) }
+            let results = try await pool.withConnection { connection in try await write(batch, in: connection) }
+            notifyIfCreated(results)
+            return results
         } catch let error as PostgresError where error.isUnavailable || error.isConnectionFailure || error.kind == .acquireTimeout {
             return batch.map { _ in .failure(error) }
         } catch {
@@ -54,8 +59,17 @@ struct OrderWriter: Sendable {
                     results.append(.failure(error))
                 }
             }
+            notifyIfCreated(results)
             return results
         }
+    }
+
+    /// Each statement of ``write(_:)`` commits on its own (no transaction around it).
+    private func notifyIfCreated(_ results: [Result<OrderStore.Creation, any Error>]) {
+        let created = results.contains {
+            if case .success(.created) = $0 { true } else { false }
+        }
+        if created { eventsCommitted() }
     }
 
     /// Writes one order (in the caller's transaction, if it is one).
@@ -206,7 +220,7 @@ struct OrderWriter: Sendable {
             ), events AS (
                 \(outbox.sql)
             )
-            SELECT n.id, \(Outbox.notifyCall) FROM new_orders n
+            SELECT n.id FROM new_orders n
             """,
             [
                 PostgresArray(orders.map(\.order.id)), PostgresArray(orders.map(\.order.customer.id)),

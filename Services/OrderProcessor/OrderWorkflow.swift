@@ -31,6 +31,9 @@ struct OrderWorkflow: Sendable {
     /// How long the inbox remembers a handled event.
     let inboxRetention: Duration
     let logger: Logger
+    /// Called after a transaction that wrote events has committed
+    /// (``OutboxRelay/eventsCommitted()``).
+    let eventsCommitted: @Sendable () -> Void
 
     /// What processing did to one event, for logs and tests.
     enum Result: Equatable, Sendable {
@@ -126,7 +129,7 @@ struct OrderWorkflow: Sendable {
 
     /// Runs the workflow for `order.created` events in one transaction: one result per event.
     func process(_ events: [OrderEvent]) async throws -> [Result] {
-        try await pool.withTransaction { transaction in
+        let (results, wroteEvents) = try await pool.withTransaction { transaction in
             var results = [Result?](repeating: nil, count: events.count)
             var seen = Set<UUID>()
             for (position, event) in events.enumerated() where !seen.insert(event.id).inserted {
@@ -179,8 +182,10 @@ struct OrderWorkflow: Sendable {
                     results[position] = result
                 }
             }
-            return results.map { $0! }
+            return (results.map { $0! }, !fresh.isEmpty)
         }
+        if wroteEvents { eventsCommitted() }
+        return results
     }
 
     /// Locks the orders (in id order, as every replica does) and reads them with their lines.

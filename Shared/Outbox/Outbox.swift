@@ -6,30 +6,27 @@ import Storage
 public enum Outbox {
     /// The exchange of every domain event.
     public static let eventsExchange = "conveyor.events"
-    /// The NOTIFY channel that wakes relays when an event is written.
+    /// The NOTIFY channel that wakes relays when events were written
+    /// (``OutboxRelay/eventsCommitted()``).
     public static let channel = "conveyor_outbox"
 
-    /// Writes `event` into the outbox in the caller's transaction and notifies the relays
-    /// (PostgreSQL delivers the notification on commit, and only then).
+    /// Writes `event` into the outbox in the caller's transaction. Once it commits, call
+    /// ``OutboxRelay/eventsCommitted()``.
     public static func enqueue(_ event: OutboxEvent, in transaction: PostgresTransaction) async throws {
         try await enqueue([event], in: transaction)
     }
 
-    /// Writes `events` into the outbox in the caller's transaction and notifies the relays
-    /// once, in one statement.
+    /// Writes `events` into the outbox in the caller's transaction, in one statement. Once it
+    /// commits, call ``OutboxRelay/eventsCommitted()``.
     public static func enqueue(_ events: [OutboxEvent], in transaction: PostgresTransaction) async throws {
         guard !events.isEmpty else { return }
         let insertion = Insertion(events, firstParameter: 1)
-        _ = try await transaction.query("WITH written AS (\(insertion.sql)) SELECT \(notifyCall)", insertion.parameters)
+        try await transaction.execute(insertion.sql, insertion.parameters)
     }
-
-    /// Wakes the relays (once the transaction commits): a statement that writes events with
-    /// an ``Insertion`` ends by selecting it.
-    public static let notifyCall = "pg_notify('\(channel)', '')"
 
     /// The `INSERT` writing events into the outbox, for a statement that writes them together
     /// with the change that caused them (as a data-modifying `WITH` query), so one statement
-    /// does it all. End that statement by selecting ``Outbox/notifyCall``.
+    /// does it all. Once it commits, call ``OutboxRelay/eventsCommitted()``.
     public struct Insertion: Sendable {
         /// The statement, its parameters numbered from the `firstParameter` it was made with.
         public let sql: String

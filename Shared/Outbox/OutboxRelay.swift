@@ -9,10 +9,21 @@ import Storage
 /// of relays, in any number of replicas, share the work without publishing a row twice at
 /// once), publishes them with confirms, and marks them published in the same transaction.
 ///
-/// It wakes on the outbox's NOTIFY channel and also polls, so a missed notification (a
-/// reconnect of the listener) delays an event by at most ``Options/pollInterval``. A row whose
-/// publish fails stays unpublished, with its error, and is tried again: the broker being down
-/// delays events, it never loses them. Published rows are deleted after ``Options/retention``.
+/// A writer calls ``eventsCommitted()`` once its transaction with outbox rows has committed:
+/// that wakes this relay at once and, with a NOTIFY on ``Outbox/channel`` sent soon after, the
+/// relays of the other processes (another replica takes over when this one cannot publish).
+/// The relay also wakes on that channel and polls, so a missed wake-up (a reconnect of the
+/// listener, a writer that died after its commit) delays an event by at most
+/// ``Options/pollInterval``. A row whose publish fails stays unpublished, with its error, and
+/// is tried again: the broker being down delays events, it never loses them. Published rows
+/// are deleted after ``Options/retention``.
+///
+/// The NOTIFY is not part of the writing transactions on purpose. PostgreSQL serializes the
+/// commits of all transactions that notify, with a lock held until each commit's WAL is
+/// flushed, so one slow flush would hold up every writer of every service. Sent from a
+/// transaction of its own that does not wait for its flush (a lost wake-up costs one poll
+/// interval at worst), at most once per ``Options/claimDelay`` per process, it holds that
+/// lock for microseconds.
 public final class OutboxRelay: Service, Sendable {
     /// How the relay batches, polls and cleans up.
     public struct Options: Sendable {
@@ -53,7 +64,13 @@ public final class OutboxRelay: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let metrics: OutboxMetrics
+    /// Wakes this relay.
     private let wakeUps = WakeUps()
+    /// Asks for a NOTIFY to the other relays.
+    private let announcements = WakeUps()
+    /// The payload of this relay's NOTIFYs, by which its own listener ignores them: this relay
+    /// was woken directly.
+    private let announcer = String(UInt64.random(in: .min ... .max), radix: 16)
 
     public init(
         pool: PostgresPool, publisher: Publisher, options: Options = Options(), logger: Logger,
@@ -72,10 +89,15 @@ public final class OutboxRelay: Service, Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await self.listener.run() }
             group.addTask {
-                // Any event (a notification, a (re)connect that may have missed some) means: look.
-                for await _ in self.listener.events { self.wakeUps.signal() }
+                // Any event (another process's notification, a (re)connect that may have missed
+                // some) means: look.
+                for await event in self.listener.events {
+                    if case .notification(let notification) = event, notification.payload == self.announcer { continue }
+                    self.wakeUps.signal()
+                }
             }
             group.addTask { await self.relayUntilShutdown() }
+            group.addTask { await self.announceUntilShutdown() }
             group.addTask { await self.cleanUpUntilShutdown() }
             group.addTask { await self.measureBacklogUntilShutdown() }
             // Both loops end at graceful shutdown; then the listener can stop too.
@@ -84,14 +106,43 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// Publishes whatever is waiting, then waits for a notification or the poll interval.
+    /// Tells the relays that a transaction which wrote outbox rows has committed: this relay
+    /// wakes at once, the other processes' relays with a NOTIFY sent soon after. Call it after
+    /// the commit, never before: a relay woken earlier would not see the rows yet.
+    public func eventsCommitted() {
+        wakeUps.signal()
+        announcements.signal()
+    }
+
+    /// Sends a NOTIFY whenever ``eventsCommitted()`` asked for one, at most once per claim delay
+    /// (a woken relay waits that long before it claims anyway).
+    private func announceUntilShutdown() async {
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            await announcements.wait(timeout: .seconds(3600))
+            guard !Task.isCancelled else { return }
+            do {
+                // `synchronous_commit` off for this transaction only: its commit does not wait for
+                // the WAL flush, so the notification lock is held for as short as can be.
+                try await pool.execute(
+                    "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)", [Outbox.channel, announcer])
+            } catch {
+                logger.debug("could not notify the other outbox relays", metadata: ["error": "\(error)"])
+            }
+            if options.claimDelay > .zero {
+                try? await Task.sleep(for: options.claimDelay)
+            }
+        }
+    }
+
+    /// Publishes whatever is waiting, then waits for a wake-up or the poll interval.
     private func relayUntilShutdown() async {
         var backoff = Backoff(initial: .milliseconds(200), maximum: .seconds(10))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             // While the broker is away, claim nothing: a claimed batch would hold its rows and a
-            // pooled connection until every publish in it timed out.
+            // pooled connection until every publish in it timed out. Look again soon, so that
+            // what waits goes out as soon as the broker is back.
             guard publisher.isConnected else {
-                try? await Task.sleep(for: options.pollInterval)
+                try? await Task.sleep(for: min(options.pollInterval, .milliseconds(100)))
                 continue
             }
             do {
