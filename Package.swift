@@ -144,7 +144,7 @@ let package = Package(
         ),
 
         // Tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [log, serviceLifecycle], path: "Tests/TestSupport"),
         .testTarget(name: "ConveyorRuntimeTests", dependencies: ["ConveyorRuntime"], path: "Tests/ConveyorRuntimeTests"),
         .testTarget(name: "OrdersTests", dependencies: ["Orders"], path: "Tests/OrdersTests"),
         .testTarget(

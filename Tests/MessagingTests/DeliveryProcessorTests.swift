@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 import Synchronization
 import Testing
+import TestSupport
 
 /// What a handler saw, in order.
 final class HandlerLog: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Testing
+import TestSupport
 
 extension BrokerIntegrationTests {
     @Suite struct PublishConsumeTests {

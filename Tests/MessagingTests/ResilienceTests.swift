@@ -4,6 +4,7 @@ import Messaging
 import MetricsTestKit
 import Synchronization
 import Testing
+import TestSupport
 
 extension BrokerIntegrationTests {
     @Suite struct ResilienceTests {

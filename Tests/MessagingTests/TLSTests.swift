@@ -1,6 +1,7 @@
 import Foundation
 import Messaging
 import Testing
+import TestSupport
 
 /// amqps:// against the local stack's TLS listener (deploy/local/stack.sh makes its
 /// certificates): `CONVEYOR_TEST_AMQPS_URL` trusts the stack's CA; `CONVEYOR_TEST_TLS_OTHER_CA`

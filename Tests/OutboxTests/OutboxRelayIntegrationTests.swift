@@ -47,10 +47,6 @@ import TestSupport
 
 /// A schema migrated for the test, an exchange and queue for its events, and relays on both.
 struct RelayFixture {
-    struct SetupError: Error, CustomStringConvertible {
-        var description: String
-    }
-
     let pool: PostgresPool
     let amqpURL: String
     let topology: Topology
@@ -79,7 +75,8 @@ struct RelayFixture {
         do {
             try await PostgresMigrator(migrations: try PostgresMigration.bundled(), schema: String(name), logger: logger).migrate(on: pool)
             try await topology.declare(using: amqp)
-            outcome = await capture { try await body(fixture) }
+            try await body(fixture)
+            outcome = .success(())
         } catch {
             outcome = .failure(error)
         }
@@ -102,26 +99,9 @@ struct RelayFixture {
             logger: logger)
     }
 
-    /// Runs `services` while `body` runs, then shuts them down gracefully (at most 30 s).
+    /// Runs `services` while `body` runs, then shuts them down gracefully.
     func running(_ services: [any Service], _ body: () async throws -> Void) async throws {
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
-                gracefulShutdownSignals: [], logger: logger))
-        let running = Task { try await group.run() }
-        let outcome = await capture(body)
-        await group.triggerGracefulShutdown()
-        let stopped = await withTaskGroup(of: Bool.self) { waiting in
-            waiting.addTask { _ = try? await running.value; return true }
-            waiting.addTask { try? await Task.sleep(for: .seconds(30)); return false }
-            defer { waiting.cancelAll() }
-            return await waiting.next() ?? false
-        }
-        try outcome.get()
-        if !stopped {
-            running.cancel()
-            throw SetupError(description: "the relays did not shut down within 30 s")
-        }
+        try await withServices(services, logger: logger, body)
     }
 
     /// Lets the relays make their first look at the outbox (at start and when their listener
@@ -147,15 +127,5 @@ struct RelayFixture {
             let rows = try? await pool.query("SELECT published_at IS NOT NULL AS published FROM outbox WHERE event_id = $1", [eventID])
             return (try? rows?.first?.decode(Bool.self, "published")) == true
         }
-    }
-}
-
-/// What `body` returned or threw.
-func capture(_ body: () async throws -> Void) async -> Result<Void, any Error> {
-    do {
-        try await body()
-        return .success(())
-    } catch {
-        return .failure(error)
     }
 }

@@ -36,8 +36,9 @@ public final class ServiceProcess {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         outputURL = directory.appendingPathComponent("\(executable).out")
         errorURL = directory.appendingPathComponent("\(executable).err")
-        FileManager.default.createFile(atPath: outputURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errorURL.path, contents: nil)
+        for url in [outputURL, errorURL] where !FileManager.default.createFile(atPath: url.path, contents: nil) {
+            throw EndToEndError("cannot create \(url.path) for \(executable)'s output")
+        }
         process.executableURL = binary
         process.arguments = arguments
         var inherited = ProcessInfo.processInfo.environment.filter { key, _ in ["PATH", "HOME", "LANG", "TZ"].contains(key) }
