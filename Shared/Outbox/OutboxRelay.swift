@@ -121,10 +121,7 @@ public final class OutboxRelay: Service, Sendable {
             await announcements.wait(timeout: .seconds(3600))
             guard !Task.isCancelled else { return }
             do {
-                // `synchronous_commit` off for this transaction only: its commit does not wait for
-                // the WAL flush, so the notification lock is held for as short as can be.
-                try await pool.execute(
-                    "SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)", [Outbox.channel, announcer])
+                try await pool.notifyWithoutFlushWait(channel: Outbox.channel, payload: announcer)
             } catch {
                 logger.debug("could not notify the other outbox relays", metadata: ["error": "\(error)"])
             }

@@ -79,6 +79,17 @@ public final class PostgresPool: PostgresQuerying, Service, Sendable {
         try await withConnection { try await $0.execute(sql, parameters) }
     }
 
+    /// Sends a notification on `channel` in a transaction of its own whose commit does not
+    /// wait for its WAL to be flushed (`synchronous_commit` off for that transaction only).
+    ///
+    /// For wake-ups that a crash may lose: PostgreSQL holds one database-wide lock over the
+    /// commits of notifying transactions until their WAL is flushed, and this one does not
+    /// wait for a flush while holding it. (``PostgresQuerying/notify(channel:payload:)`` in a
+    /// transaction instead delivers with that transaction's commit.)
+    public func notifyWithoutFlushWait(channel: String, payload: String = "") async throws {
+        _ = try await query("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)", [channel, payload])
+    }
+
     /// Waits for graceful shutdown (or cancellation), then closes the pool.
     public func run() async throws {
         try? await gracefulShutdown()

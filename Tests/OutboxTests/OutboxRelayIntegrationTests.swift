@@ -18,7 +18,7 @@ import TestSupport
         try await RelayFixture.with { fixture in
             let publisher = try fixture.publisher()
             let relay = fixture.relay(publisher: publisher)
-            try await fixture.running([publisher, relay]) {
+            try await withServices([publisher, relay], logger: fixture.logger) {
                 try await fixture.settle()
                 let eventID = try await fixture.writeEvent()
                 relay.eventsCommitted()
@@ -35,7 +35,7 @@ import TestSupport
             let writersRelay = fixture.relay(publisher: stranded)
             let publisher = try fixture.publisher()
             let othersRelay = fixture.relay(publisher: publisher)
-            try await fixture.running([stranded, writersRelay, publisher, othersRelay]) {
+            try await withServices([stranded, writersRelay, publisher, othersRelay], logger: fixture.logger) {
                 try await fixture.settle()
                 let eventID = try await fixture.writeEvent()
                 writersRelay.eventsCommitted()
@@ -97,11 +97,6 @@ struct RelayFixture {
         OutboxRelay(
             pool: pool, publisher: publisher, options: .init(pollInterval: .seconds(60), claimDelay: .milliseconds(10)),
             logger: logger)
-    }
-
-    /// Runs `services` while `body` runs, then shuts them down gracefully.
-    func running(_ services: [any Service], _ body: () async throws -> Void) async throws {
-        try await withServices(services, logger: logger, body)
     }
 
     /// Lets the relays make their first look at the outbox (at start and when their listener

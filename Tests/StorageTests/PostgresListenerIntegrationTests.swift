@@ -29,5 +29,24 @@ extension IntegrationTests {
                 #expect(ContinuousClock.now - start < .seconds(5))
             }
         }
+
+        @Test func aNotificationThatDoesNotWaitForTheFlushArrivesAndLeavesSynchronousCommitOn() async throws {
+            try await TestDatabase.withSchema(maxConnections: 1) { pool, configuration in
+                let channel = "prompt_\(UUID().uuidString.prefix(8).lowercased())"
+                let listener = PostgresListener(configuration: configuration, channels: [channel], logger: TestDatabase.logger)
+                let recorder = EventRecorder(listener: listener)
+                let run = Task { try await listener.run() }
+                #expect(await recorder.waitFor(within: .seconds(10)) { $0.first == .connected })
+
+                try await pool.notifyWithoutFlushWait(channel: channel, payload: "wake up")
+                #expect(await recorder.waitFor(within: .seconds(10)) { $0.compactMap(\.payload) == ["wake up"] })
+                // The pool's one connection: the setting was the notifying transaction's alone.
+                let setting = try await pool.query("SELECT current_setting('synchronous_commit') AS value")
+                #expect(try setting.first?.decode(String.self, "value") == "on")
+
+                run.cancel()
+                try await run.value
+            }
+        }
     }
 }
