@@ -7,6 +7,8 @@
 #   CONVEYOR_TEST_FILTER      run only the tests matching this (swift test --filter)
 #   CONVEYOR_TEST_KEEP_STACK  1: leave the servers running afterwards (for debugging)
 #   CONVEYOR_TEST_COMPOSE     0: skip the compose stack's test (deploy/compose/test.sh)
+#   CONVEYOR_TEST_LOG         where swift test's output is kept as well (default
+#                             .build/test-output.log); a failed run ends with its failures
 #   CONVEYOR_LOCAL_*          ports and other settings of the stack (stack.sh help)
 #
 # Exit status: that of swift test, or of the step that failed before it.
@@ -50,6 +52,27 @@ build() {
     run swift build --package-path "$ROOT" --build-tests
 }
 
+# swift test's output goes to the terminal and to this file; a run that failed ends by
+# repeating from it what failed, so the end of a long log (all a CI page may show) says it.
+TEST_LOG=${CONVEYOR_TEST_LOG:-$ROOT/.build/test-output.log}
+
+swift_test() {
+    run swift test --package-path "$ROOT" --skip-build "$@" > >(tee -a "$TEST_LOG") 2>&1
+}
+
+report_failures() {
+    [[ -s $TEST_LOG ]] || return 0
+    local failures
+    # Failed tests with the details that follow them, crashes, and the driver's errors.
+    failures=$(awk '/^✘/ { print; detail = 1; next }
+                    detail && /^[[:space:]]*↳/ { print; next }
+                    { detail = 0 }
+                    /Fatal error|^error: / { print }' "$TEST_LOG" | head -n 100)
+    [[ -n $failures ]] || return 0
+    step "what failed (from $TEST_LOG)"
+    printf '%s\n' "$failures" >&2
+}
+
 # Tests whose suite name contains "Outage" stop or restart a server: they run on their own,
 # one at a time, after everything else has run in parallel.
 OUTAGE_PATTERN=Outage
@@ -57,15 +80,15 @@ OUTAGE_PATTERN=Outage
 run_tests() {
     if [[ -n ${CONVEYOR_TEST_FILTER:-} ]]; then
         step "swift test --filter $CONVEYOR_TEST_FILTER --no-parallel"
-        run swift test --package-path "$ROOT" --skip-build --filter "$CONVEYOR_TEST_FILTER" --no-parallel
+        swift_test --filter "$CONVEYOR_TEST_FILTER" --no-parallel
         return
     fi
     local status=0 phase
     step "swift test --skip $OUTAGE_PATTERN (in parallel)"
-    run swift test --package-path "$ROOT" --skip-build --skip "$OUTAGE_PATTERN" --parallel || status=$?
+    swift_test --skip "$OUTAGE_PATTERN" --parallel || status=$?
     step "swift test --filter $OUTAGE_PATTERN (one at a time)"
     phase=0
-    run swift test --package-path "$ROOT" --skip-build --filter "$OUTAGE_PATTERN" --no-parallel || phase=$?
+    swift_test --filter "$OUTAGE_PATTERN" --no-parallel || phase=$?
     ((status != 0)) || status=$phase
     return "$status"
 }
@@ -83,6 +106,7 @@ on_exit() {
     if ((status == 0)); then
         step "tests passed"
     else
+        report_failures
         step "FAILED (exit status $status)"
     fi
     exit "$status"
@@ -109,6 +133,8 @@ compose_enabled() {
 step "deploy/observability/check.sh (Prometheus configuration, alert rule tests, dashboard)"
 run "$ROOT/deploy/observability/check.sh"
 build
+mkdir -p "$(dirname "$TEST_LOG")"
+: >"$TEST_LOG"
 servers_started=1
 start_servers
 status=0
