@@ -1,5 +1,6 @@
 import ConveyorRuntime
 import Foundation
+import Synchronization
 import Testing
 
 private actor ThreadProbe {
@@ -15,13 +16,15 @@ private actor ThreadProbe {
         executor.isCurrentThread
     }
 
-    func hold(milliseconds: UInt32) {
-        usleep(milliseconds * 1000)
+    /// Blocks the thread, after setting `started`, until `released` is set (at most 30 s).
+    func hold(started: Flag, until released: Flag) {
+        started.set()
+        _ = released.wait(timeout: .seconds(30))
     }
 
-    /// Blocks the thread until another job is queued behind this one, or two seconds pass.
+    /// Blocks the thread until another job is queued behind this one, or ten seconds pass.
     func waitForQueuedJob() -> Bool {
-        let deadline = ContinuousClock.now + .seconds(2)
+        let deadline = ContinuousClock.now + .seconds(10)
         while ContinuousClock.now < deadline {
             if executor.hasPendingJobs { return true }
             usleep(1000)
@@ -80,13 +83,45 @@ private actor ThreadProbe {
         defer { executor.shutdown() }
         let probe = ThreadProbe(executor: executor)
         // While the thread is held, queue a job that waits for company, then one behind it.
-        async let held: Void = probe.hold(milliseconds: 300)
-        try await Task.sleep(for: .milliseconds(100))
+        let started = Flag(), released = Flag()
+        async let held: Void = probe.hold(started: started, until: released)
+        #expect(await eventually { started.isSet })
         async let sawQueuedJob: Bool = probe.waitForQueuedJob()
-        try await Task.sleep(for: .milliseconds(50))
+        #expect(await eventually { executor.hasPendingJobs })
         async let behind: Int = probe.increment()
+        released.set()
         _ = await held
         #expect(await sawQueuedJob)
         #expect(await behind == 1)
+    }
+
+    /// Polls `condition` every 5 ms; false when it is still false after ten seconds.
+    private func eventually(_ condition: () -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { return false }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return true
+    }
+}
+
+/// A flag one thread sets and another watches.
+private final class Flag: Sendable {
+    private let value = Atomic(false)
+
+    var isSet: Bool { value.load(ordering: .acquiring) }
+
+    func set() { value.store(true, ordering: .releasing) }
+
+    /// Blocks the calling thread until the flag is set or `timeout` passes; returns whether
+    /// it was set.
+    func wait(timeout: Duration) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while !isSet {
+            guard ContinuousClock.now < deadline else { return false }
+            usleep(1000)
+        }
+        return true
     }
 }

@@ -204,16 +204,22 @@ final class Pipeline {
         return try reply.object()
     }
 
-    /// Waits until the order has `status`.
+    /// Waits until the order has `status`. A failed GET (a slow answer on a busy machine) is
+    /// asked again until the timeout; the last answer or error is in the error thrown then.
     func waitForStatus(_ id: UUID, _ status: String, timeout: Duration = .seconds(60)) async throws -> [String: Any] {
         let deadline = ContinuousClock.now + timeout
-        var last: [String: Any] = [:]
+        var last: String = "no answer"
         while ContinuousClock.now < deadline {
-            last = try await order(id)
-            if last["status"] as? String == status { return last }
+            do {
+                let order = try await order(id)
+                if order["status"] as? String == status { return order }
+                last = "\(order["status"] ?? "?"): \(order)"
+            } catch {
+                last = "\(error)"
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
-        throw EndToEndError("order \(id) is \(last["status"] ?? "?"), not \(status), after \(timeout): \(last)\n\(logs)")
+        throw EndToEndError("order \(id) is not \(status) after \(timeout); last answer: \(last)\n\(logs)")
     }
 
     // MARK: Mail

@@ -200,7 +200,7 @@ extension BrokerIntegrationTests {
                 let (publisher, consumer, deadLetters) = endpoints(name, queues, configuration)
                 let processor = DeliveryProcessor(
                     consumer: consumer, publisher: publisher, topology: queues,
-                    options: .init(concurrency: 2, batchSize: 8, batchWait: .milliseconds(1500)),
+                    options: .init(concurrency: 2, batchSize: 8, batchWait: .seconds(5)),
                     logger: TestBroker.logger("test.processor"),
                     batchHandler: { deliveries in
                         batches.withLock { $0.append(deliveries.map { $0.message.messageID ?? "" }) }

@@ -53,7 +53,9 @@ extension BrokerIntegrationTests {
         }
 
         @Test func anIdlePublisherKeepsItsConnectionThroughHeartbeats() async throws {
-            let configuration = try TestBroker.configuration(heartbeat: .seconds(2))
+            // Without heartbeats the broker would close the connection after two silent
+            // intervals (10 s); the publisher idles for longer than that.
+            let configuration = try TestBroker.configuration(heartbeat: .seconds(5))
             let name = TestBroker.uniqueName("heartbeat")
             let (topology, exchange, queue) = workTopology(name)
             let metrics = TestMetrics()
@@ -64,7 +66,7 @@ extension BrokerIntegrationTests {
                 )
                 try await TestBroker.withServices([publisher]) {
                     try await publisher.publish(Message(body: [1], messageID: "before"), exchange: exchange, routingKey: "work")
-                    try await Task.sleep(for: .seconds(7))
+                    try await Task.sleep(for: .seconds(16))
                     try await within(.seconds(5), "publish after idling") {
                         try await publisher.publish(Message(body: [2], messageID: "after"), exchange: exchange, routingKey: "work")
                     }

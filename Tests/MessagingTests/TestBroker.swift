@@ -26,7 +26,7 @@ enum TestBroker {
         }
         var configuration = try AMQPConfiguration(url: url)
         configuration.heartbeat = heartbeat
-        configuration.connectionTimeout = .seconds(3)
+        configuration.connectionTimeout = .seconds(10)
         return configuration
     }
 
