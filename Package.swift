@@ -75,6 +75,7 @@ let package = Package(
         // Shared modules. They and the services import FoundationEssentials, never Foundation,
         // whose CoreFoundation and ICU data would be linked into every service.
         .target(name: "CThreadName", path: "Shared/CThreadName"),
+        .target(name: "CMalloc", path: "Shared/CMalloc"),
         .target(name: "ConveyorRuntime", dependencies: ["CThreadName"], path: "Shared/ConveyorRuntime"),
         .target(name: "Orders", dependencies: ["ConveyorRuntime"], path: "Shared/Orders"),
         .target(
@@ -100,7 +101,7 @@ let package = Package(
         ),
         .target(
             name: "ServiceSupport",
-            dependencies: ["Messaging", "Storage", "ConveyorRuntime", log, metrics, prometheus, serviceLifecycle, hummingbird],
+            dependencies: ["CMalloc", "Messaging", "Storage", "ConveyorRuntime", log, metrics, prometheus, serviceLifecycle, hummingbird],
             path: "Shared/ServiceSupport"
         ),
 

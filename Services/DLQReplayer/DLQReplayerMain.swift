@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConveyorRuntime
+import ServiceSupport
 
 /// The entry point: parses the command line and runs the command, with Conveyor's exit
 /// statuses: 0 done (and help), 1 something failed, 2 bad usage (ArgumentParser's own usage
@@ -9,6 +10,7 @@ enum DLQReplayerMain {
     static let usageStatus: Int32 = 2
 
     static func main() async {
+        MallocTuning.limitArenas()
         do {
             var command = try DLQReplayerCommand.parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
