@@ -837,6 +837,9 @@ service_environment() { # SERVICE ARRAY_NAME
         "HOME=${HOME:-/}"
         "LOG_LEVEL=$CONVEYOR_LOCAL_LOG_LEVEL"
         "LOG_FORMAT=json"
+        # libpq's LDAP library pulls in GnuTLS, whose constructor would start it (1.3 MB
+        # resident) although nothing here uses it.
+        "GNUTLS_NO_IMPLICIT_INIT=1"
         "AMQP_URL=$(amqp_url "$service")"
         "DATABASE_URL=$(postgres_url "conveyor_${service//-/_}")"
     )
