@@ -5,6 +5,8 @@ import Storage
 /// - `DATABASE_URL` (required): `postgres://user:password@host:5432/database?sslmode=prefer`,
 ///   the service's own role.
 /// - `DATABASE_POOL_SIZE`: connections at most, 1–200; default 10.
+/// - `DATABASE_POOL_IDLE_TIMEOUT`: a connection idle for longer is closed, down to one;
+///   default 1m.
 /// - `DATABASE_MIGRATION_URL`: a role allowed to create tables. When set, the service applies
 ///   pending migrations at start-up (safe from every replica at once); when not, it waits
 ///   until another process has applied them.
@@ -22,7 +24,8 @@ public struct DatabaseSettings: Sendable {
         let url = reader.url("DATABASE_URL", schemes: ["postgres", "postgresql"])
         let connection = Self.parse(url, variable: "DATABASE_URL", applicationName: applicationName, reader: &reader)
         let size = reader.int("DATABASE_POOL_SIZE", default: 10, range: 1...200)
-        pool = PostgresPool.Configuration(connection: connection, maxConnections: size)
+        let idleTimeout = reader.duration("DATABASE_POOL_IDLE_TIMEOUT", default: .seconds(60), range: .seconds(1)...(.seconds(86_400)))
+        pool = PostgresPool.Configuration(connection: connection, maxConnections: size, idleTimeout: idleTimeout)
         if reader.raw("DATABASE_MIGRATION_URL") != nil {
             let migrationURL = reader.url("DATABASE_MIGRATION_URL", schemes: ["postgres", "postgresql"])
             migration = Self.parse(migrationURL, variable: "DATABASE_MIGRATION_URL", applicationName: applicationName + "-migrations", reader: &reader)

@@ -4,6 +4,12 @@ import Metrics
 /// The state of a ``PostgresPool``: idle connections, the count lent out and being opened,
 /// the FIFO line of waiting calls, and whether the server is reachable.
 actor PoolConnections {
+    /// An idle connection and since when it has been idle.
+    private struct IdleConnection {
+        let connection: PostgresConnection
+        let since: ContinuousClock.Instant
+    }
+
     private struct Waiter {
         let id: UInt64
         let continuation: CheckedContinuation<PostgresConnection, any Error>
@@ -13,7 +19,8 @@ actor PoolConnections {
     let configuration: PostgresPool.Configuration
     let logger: Logger
     let metrics: PostgresPoolMetrics
-    private var idle: [PostgresConnection] = []
+    /// The least recently used first: calls take the most recently used (the last).
+    private var idle: [IdleConnection] = []
     private var leased = 0
     private var openCount = 0
     private var opening = 0
@@ -41,9 +48,27 @@ actor PoolConnections {
         idle.removeAll()
         openCount -= closing.count
         updateGauges()
+        for entry in closing {
+            await entry.connection.close()
+        }
+    }
+
+    /// Closes the connections idle for longer than `timeout`, least recently used first, but
+    /// keeps one open. Returns how many it closed.
+    func closeIdle(longerThan timeout: Duration) async -> Int {
+        let cutoff = ContinuousClock.now - timeout
+        var closing: [PostgresConnection] = []
+        while let oldest = idle.first, oldest.since < cutoff, openCount - closing.count > 1 {
+            idle.removeFirst()
+            closing.append(oldest.connection)
+        }
+        guard !closing.isEmpty else { return 0 }
+        openCount -= closing.count
+        updateGauges()
         for connection in closing {
             await connection.close()
         }
+        return closing.count
     }
 
     /// True while calls fail fast because the server could not be reached.
@@ -56,7 +81,7 @@ actor PoolConnections {
         defer { metrics.wait.recordNanoseconds(Self.nanoseconds(ContinuousClock.now - start)) }
         while true {
             try checkLendable()
-            guard let connection = idle.popLast() else { break }
+            guard let connection = idle.popLast()?.connection else { break }
             leased += 1
             if await connection.isHealthy() {
                 updateGauges()
@@ -130,7 +155,7 @@ actor PoolConnections {
             return
         }
         if waiters.isEmpty {
-            idle.append(connection)
+            idle.append(IdleConnection(connection: connection, since: .now))
         } else {
             let waiter = waiters.removeFirst()
             waiter.timeout.cancel()
@@ -198,8 +223,8 @@ actor PoolConnections {
         idle.removeAll()
         openCount -= stale.count
         updateGauges()
-        for connection in stale {
-            Task { await connection.close() }
+        for entry in stale {
+            Task { await entry.connection.close() }
         }
         if reconnection == nil {
             reconnection = Task { await reconnect() }

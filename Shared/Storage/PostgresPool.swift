@@ -15,8 +15,9 @@ import ServiceLifecycle
 /// background task retries with backoff, and the pool serves again as soon as the server
 /// answers.
 ///
-/// As a `Service`, the pool closes itself on graceful shutdown; add it to a `ServiceGroup`
-/// before the services that use it.
+/// As a `Service`, the pool closes connections that have been idle for a while (down to one)
+/// and closes itself on graceful shutdown; add it to a `ServiceGroup` before the services
+/// that use it.
 public final class PostgresPool: PostgresQuerying, Service, Sendable {
     /// How the pool connects and how many connections it keeps.
     public let configuration: Configuration
@@ -90,10 +91,26 @@ public final class PostgresPool: PostgresQuerying, Service, Sendable {
         _ = try await query("SELECT set_config('synchronous_commit', 'off', true), pg_notify($1, $2)", [channel, payload])
     }
 
-    /// Waits for graceful shutdown (or cancellation), then closes the pool.
+    /// Closes connections idle for longer than the configuration's `idleTimeout` (down to one)
+    /// until graceful shutdown (or cancellation), then closes the pool.
     public func run() async throws {
-        try? await gracefulShutdown()
+        await withDiscardingTaskGroup { group in
+            if let idleTimeout = configuration.idleTimeout {
+                group.addTask { await self.closeIdleConnections(after: idleTimeout) }
+            }
+            try? await gracefulShutdown()
+            group.cancelAll()
+        }
         await close()
+    }
+
+    private func closeIdleConnections(after timeout: Duration) async {
+        while (try? await Task.sleep(for: timeout / 2)) != nil {
+            let closed = await connections.closeIdle(longerThan: timeout)
+            if closed > 0 {
+                logger.debug("closed idle PostgreSQL connections", metadata: ["closed": "\(closed)", "idleFor": "\(timeout)"])
+            }
+        }
     }
 
     /// Closes idle connections and fails waiting and later calls with

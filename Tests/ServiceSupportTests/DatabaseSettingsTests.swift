@@ -8,6 +8,18 @@ import Testing
         try reader.validate()
         #expect(settings.schema == "public")
         #expect(settings.pool.connection.searchPath == nil)
+        #expect(settings.pool.idleTimeout == .seconds(60))
+    }
+
+    @Test func thePoolsIdleTimeoutIsConfigurable() throws {
+        var reader = ConfigurationReader(environment: ["DATABASE_URL": "postgres://u:p@db:5432/conveyor", "DATABASE_POOL_IDLE_TIMEOUT": "5m"])
+        let settings = DatabaseSettings(reader: &reader, applicationName: "test")
+        try reader.validate()
+        #expect(settings.pool.idleTimeout == .seconds(300))
+
+        var zero = ConfigurationReader(environment: ["DATABASE_URL": "postgres://u:p@db:5432/conveyor", "DATABASE_POOL_IDLE_TIMEOUT": "0s"])
+        _ = DatabaseSettings(reader: &zero, applicationName: "test")
+        #expect(zero.problems.map(\.description).contains { $0.hasPrefix("DATABASE_POOL_IDLE_TIMEOUT") })
     }
 
     @Test func anotherSchemaIsTheSearchPathOfTheServiceAndItsMigrations() throws {

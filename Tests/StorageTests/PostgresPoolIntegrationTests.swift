@@ -38,6 +38,44 @@ extension IntegrationTests {
             }
         }
 
+        @Test func connectionsIdleForLongerThanTheTimeoutAreClosedDownToOne() async throws {
+            let metrics = TestMetrics()
+            try await TestDatabase.withSchema(maxConnections: 4, idleTimeout: .milliseconds(500), metricsFactory: metrics) { pool, configuration in
+                let sessions: @Sendable () async throws -> Int = {
+                    let admin = try await TestDatabase.adminConnection()
+                    let rows: PostgresRows
+                    do {
+                        rows = try await admin.query(
+                            "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE application_name = $1",
+                            [configuration.applicationName ?? ""])
+                    } catch {
+                        await admin.close()
+                        throw error
+                    }
+                    await admin.close()
+                    return try rows[0].decode(Int.self, "n")
+                }
+                try await withServices([pool], logger: TestDatabase.logger) {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for _ in 0..<4 {
+                            group.addTask { _ = try await pool.query("SELECT pg_sleep(0.5)") }
+                        }
+                        try await group.waitForAll()
+                    }
+                    let busy = try await sessions()
+                    #expect(busy >= 2, "the four calls at once should have opened more than one connection")
+                    let closed = await TestStack.eventually(within: .seconds(20)) { (try? await sessions()) == 1 }
+                    let open = (try? await sessions()) ?? -1
+                    #expect(closed, "\(open) sessions still open")
+                    #expect(try metrics.expectGauge("conveyor_db_pool_connections_open").lastValue == 1)
+                    // The one kept open still serves, and is not closed however long it idles.
+                    #expect(try await pool.query("SELECT 1 AS one")[0].decode(Int.self, "one") == 1)
+                    try await Task.sleep(for: .seconds(1))
+                    #expect(try await sessions() == 1)
+                }
+            }
+        }
+
         @Test func waitingForABusyPoolTimesOut() async throws {
             try await TestDatabase.withSchema(maxConnections: 1, acquireTimeout: .milliseconds(300)) { pool, _ in
                 // The one connection stays lent until the checks are done, so a call that does

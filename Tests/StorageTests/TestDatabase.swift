@@ -46,6 +46,7 @@ enum TestDatabase {
     static func withSchema<T>(
         maxConnections: Int = 4,
         acquireTimeout: Duration = .seconds(10),
+        idleTimeout: Duration? = nil,
         metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance,
         _ body: (PostgresPool, PostgresConfiguration) async throws -> T
     ) async throws -> T {
@@ -58,7 +59,8 @@ enum TestDatabase {
         configuration.searchPath = [String(schema)]
         configuration.applicationName = String(schema)
         let pool = PostgresPool(
-            configuration: .init(connection: configuration, maxConnections: maxConnections, acquireTimeout: acquireTimeout),
+            configuration: .init(
+                connection: configuration, maxConnections: maxConnections, acquireTimeout: acquireTimeout, idleTimeout: idleTimeout),
             logger: logger,
             metricsFactory: metricsFactory
         )
