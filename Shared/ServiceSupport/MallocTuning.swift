@@ -35,19 +35,24 @@ public enum MallocTuning {
 /// Gives `malloc`'s free pages back to the kernel (`malloc_trim`) once the process has gone
 /// quiet after a busy spell: every ``Options/interval`` it compares the CPU time the process
 /// used with ``Options/busyShare`` of a core; after one or more busy intervals, the first quiet
-/// one trims, on a thread of its own (the call walks every arena). A process that stays busy, or
-/// stays quiet, is left alone.
+/// one trims, and so does the quiet interval that ends ``Options/settleTime`` later (by then
+/// the pools have closed the connections the spell opened). It trims on a thread of its own
+/// (the call walks every arena). A process that stays busy, or stays quiet, is left alone.
 public final class IdleMemoryTrimmer: Service, Sendable {
     public struct Options: Sendable {
         /// How often the CPU time is looked at. Default 10 s.
         public var interval: Duration
         /// The share of one core above which an interval counts as busy. Default 0.05.
         public var busyShare: Double
+        /// How long after the first quiet interval the second trim comes: longer than the
+        /// database pools' idle timeout and one of their checks. Default 2 min.
+        public var settleTime: Duration
 
-        public init(interval: Duration = .seconds(10), busyShare: Double = 0.05) {
-            precondition(interval > .zero && busyShare > 0)
+        public init(interval: Duration = .seconds(10), busyShare: Double = 0.05, settleTime: Duration = .seconds(120)) {
+            precondition(interval > .zero && busyShare > 0 && settleTime >= interval)
             self.interval = interval
             self.busyShare = busyShare
+            self.settleTime = settleTime
         }
     }
 
@@ -68,7 +73,9 @@ public final class IdleMemoryTrimmer: Service, Sendable {
 
     public func run() async throws {
         var lastCPU = cpuSeconds()
-        var busySinceTrim = false
+        // Quiet intervals since the last busy one; nil before the first busy one.
+        var quietIntervals: Int?
+        let settleIntervals = 1 + Int((options.settleTime / options.interval).rounded(.up))
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 try await cancelWhenGracefulShutdown { try await Task.sleep(for: self.options.interval) }
@@ -81,10 +88,12 @@ public final class IdleMemoryTrimmer: Service, Sendable {
             }
             lastCPU = cpu
             if cpu - last > options.busyShare * options.interval.seconds {
-                busySinceTrim = true
-            } else if busySinceTrim {
-                busySinceTrim = false
-                await trim()
+                quietIntervals = 0
+            } else if let quiet = quietIntervals {
+                quietIntervals = quiet + 1
+                if quiet + 1 == 1 || quiet + 1 == settleIntervals {
+                    await trim()
+                }
             }
         }
     }

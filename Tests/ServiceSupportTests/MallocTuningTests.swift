@@ -15,9 +15,12 @@ import Testing
     }
     #endif
 
-    /// The process's CPU time, from a script: busy, quiet, quiet, busy, quiet, then quiet on.
-    @Test func theTrimmerTrimsOnceAfterEachBusySpell() async throws {
-        let readings = Mutex<(script: [Double], reads: Int)>(([0, 1, 1, 1, 2, 2], 0))
+    /// The process's CPU time, from a script: quiet, busy, then quiet for a while, busy again,
+    /// then quiet on. The trimmer looks every 20 ms and settles for 60 ms (four looks).
+    @Test func theTrimmerTrimsAfterEachBusySpellAndOnceMoreWhenItHasSettled() async throws {
+        //                   start quiet busy  quiet: 1st  2  3  4th  5  busy quiet: 1st 2 ...
+        let script: [Double] = [0, 0, 1, 1, 1, 1, 1, 1, 2, 2, 2]
+        let readings = Mutex<(script: [Double], reads: Int)>((script, 0))
         let cpuSeconds: @Sendable () -> Double? = {
             readings.withLock { state in
                 state.reads += 1
@@ -30,17 +33,20 @@ import Testing
         }
         logger.logLevel = .debug
         let trimmer = IdleMemoryTrimmer(
-            options: .init(interval: .milliseconds(20), busyShare: 0.05), logger: logger, cpuSeconds: cpuSeconds)
+            options: .init(interval: .milliseconds(20), busyShare: 0.05, settleTime: .milliseconds(60)), logger: logger,
+            cpuSeconds: cpuSeconds)
         let running = Task { try await trimmer.run() }
-        // The script, and five quiet looks after it.
+        // The script, and ten quiet looks after it.
+        let looks = script.count + 10
         let deadline = ContinuousClock.now + .seconds(10)
-        while readings.withLock({ $0.reads }) < 11 && ContinuousClock.now < deadline {
+        while readings.withLock({ $0.reads }) < looks && ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
         }
         running.cancel()
         try await running.value
-        #expect(readings.withLock { $0.reads } >= 11)
+        #expect(readings.withLock { $0.reads } >= looks)
+        // After the first spell: at its 1st and 4th quiet look; after the second: the same.
         let trims = messages.withLock { $0 }.filter { $0.contains("returned free memory to the kernel") }
-        #expect(trims.count == 2)
+        #expect(trims.count == 4)
     }
 }
