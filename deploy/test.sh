@@ -57,17 +57,26 @@ build() {
 TEST_LOG=${CONVEYOR_TEST_LOG:-$ROOT/.build/test-output.log}
 
 swift_test() {
-    run swift test --package-path "$ROOT" --skip-build "$@" > >(tee -a "$TEST_LOG") 2>&1
+    local status=0 out tee_pid
+    exec {out}> >(tee -a "$TEST_LOG")
+    tee_pid=$!
+    run swift test --package-path "$ROOT" --skip-build "$@" >&"$out" 2>&1 || status=$?
+    # tee has written everything (the last lines may say how swift test ended) before the
+    # next step prints.
+    exec {out}>&-
+    wait "$tee_pid" || true
+    return "$status"
 }
 
 report_failures() {
     [[ -s $TEST_LOG ]] || return 0
     local failures
     # Failed tests with the details that follow them, crashes, and the driver's errors.
-    failures=$(awk '/^✘/ { print; detail = 1; next }
-                    detail && /^[[:space:]]*↳/ { print; next }
+    failures=$(awk 'lines >= 100 { exit }
+                    /✘/ { print; lines++; detail = 1; next }
+                    detail && /^[[:space:]]*↳/ { print; lines++; next }
                     { detail = 0 }
-                    /Fatal error|^error: / { print }' "$TEST_LOG" | head -n 100)
+                    /Fatal error|^error: / { print; lines++ }' "$TEST_LOG")
     [[ -n $failures ]] || return 0
     step "what failed (from $TEST_LOG)"
     printf '%s\n' "$failures" >&2
@@ -129,12 +138,13 @@ compose_enabled() {
     [[ -z ${CONVEYOR_TEST_FILTER:-} && ${CONVEYOR_TEST_COMPOSE:-1} != 0 ]]
 }
 
+# Failures of this run only: a log left by an earlier run is emptied first.
+mkdir -p "$(dirname "$TEST_LOG")"
+: >"$TEST_LOG"
 # Build first: a compile error needs no servers, and none sit idle during the build.
 step "deploy/observability/check.sh (Prometheus configuration, alert rule tests, dashboard)"
 run "$ROOT/deploy/observability/check.sh"
 build
-mkdir -p "$(dirname "$TEST_LOG")"
-: >"$TEST_LOG"
 servers_started=1
 start_servers
 status=0
