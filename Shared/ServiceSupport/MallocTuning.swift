@@ -44,8 +44,9 @@ public final class IdleMemoryTrimmer: Service, Sendable {
         public var interval: Duration
         /// The share of one core above which an interval counts as busy. Default 0.05.
         public var busyShare: Double
-        /// How long after the first quiet interval the second trim comes: longer than the
-        /// database pools' idle timeout and one of their checks. Default 2 min.
+        /// How long after the first quiet interval the second trim comes. Default 2 min: longer
+        /// than a database pool's default idle timeout (1 min) and one of its checks (30 s),
+        /// so the memory of the connections a spell opened goes back too.
         public var settleTime: Duration
 
         public init(interval: Duration = .seconds(10), busyShare: Double = 0.05, settleTime: Duration = .seconds(120)) {
