@@ -57,14 +57,18 @@ build() {
 TEST_LOG=${CONVEYOR_TEST_LOG:-$ROOT/.build/test-output.log}
 
 swift_test() {
-    local status=0 out tee_pid
+    local status=0 out line waited=0
     exec {out}> >(tee -a "$TEST_LOG")
-    tee_pid=$!
     run swift test --package-path "$ROOT" --skip-build "$@" >&"$out" 2>&1 || status=$?
-    # tee has written everything (the last lines may say how swift test ended) before the
-    # next step prints.
+    # Waits (at most 10 s) until tee has written everything, up to a closing line of this
+    # phase, before the next step prints. Not for tee to exit: servers the tests restarted
+    # hold the pipe open until the stack stops.
+    line="==> swift test $*: exit status $status"
+    printf '%s\n' "$line" >&"$out"
     exec {out}>&-
-    wait "$tee_pid" || true
+    until grep -qxF -- "$line" "$TEST_LOG" || ((waited++ >= 100)); do
+        sleep 0.1
+    done
     return "$status"
 }
 
