@@ -23,14 +23,7 @@ extension IntegrationTests {
                 #expect(results.count == 50)
                 #expect(results.allSatisfy { $0.value == $0.key * 2 })
 
-                let admin = try await TestDatabase.adminConnection()
-                let backends = try await admin.query(
-                    "SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1",
-                    [configuration.applicationName ?? ""]
-                )
-                await admin.close()
-                let open = try backends[0].decode(Int.self, "n")
-                #expect((1...5).contains(open))
+                #expect((1...5).contains(try await TestDatabase.sessions(of: configuration)))
 
                 #expect(try metrics.expectGauge("conveyor_db_pool_connections_in_use").lastValue == 0)
                 #expect(try metrics.expectGauge("conveyor_db_pool_connections_open").values.allSatisfy { $0 <= 5 })
@@ -41,20 +34,7 @@ extension IntegrationTests {
         @Test func connectionsIdleForLongerThanTheTimeoutAreClosedDownToOne() async throws {
             let metrics = TestMetrics()
             try await TestDatabase.withSchema(maxConnections: 4, idleTimeout: .milliseconds(500), metricsFactory: metrics) { pool, configuration in
-                let sessions: @Sendable () async throws -> Int = {
-                    let admin = try await TestDatabase.adminConnection()
-                    let rows: PostgresRows
-                    do {
-                        rows = try await admin.query(
-                            "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE application_name = $1",
-                            [configuration.applicationName ?? ""])
-                    } catch {
-                        await admin.close()
-                        throw error
-                    }
-                    await admin.close()
-                    return try rows[0].decode(Int.self, "n")
-                }
+                let sessions: @Sendable () async throws -> Int = { try await TestDatabase.sessions(of: configuration) }
                 try await withServices([pool], logger: TestDatabase.logger) {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         for _ in 0..<4 {

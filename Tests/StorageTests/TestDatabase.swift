@@ -42,6 +42,21 @@ enum TestDatabase {
         }
     }
 
+    /// The server's sessions whose application name is `configuration`'s.
+    static func sessions(of configuration: PostgresConfiguration) async throws -> Int {
+        let admin = try await adminConnection()
+        let rows: PostgresRows
+        do {
+            rows = try await admin.query(
+                "SELECT count(*)::int8 AS n FROM pg_stat_activity WHERE application_name = $1", [configuration.applicationName ?? ""])
+        } catch {
+            await admin.close()
+            throw error
+        }
+        await admin.close()
+        return try rows[0].decode(Int.self, "n")
+    }
+
     /// Runs `body` with a pool whose connections use a fresh schema, dropped afterwards.
     static func withSchema<T>(
         maxConnections: Int = 4,
