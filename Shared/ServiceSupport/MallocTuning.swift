@@ -63,7 +63,7 @@ public final class IdleMemoryTrimmer: Service, Sendable {
     private let cpuSeconds: @Sendable () -> Double?
 
     public convenience init(options: Options = Options(), logger: Logger) {
-        self.init(options: options, logger: logger, cpuSeconds: Self.processCPUSeconds)
+        self.init(options: options, logger: logger, cpuSeconds: { ProcessMetrics.readStat()?.cpuSeconds })
     }
 
     init(options: Options, logger: Logger, cpuSeconds: @escaping @Sendable () -> Double?) {
@@ -115,9 +115,5 @@ public final class IdleMemoryTrimmer: Service, Sendable {
                 "residentBytesBefore": "\(before.map { $0 * ProcessMetrics.pageSize } ?? 0)",
                 "residentBytesAfter": "\(after.map { $0 * ProcessMetrics.pageSize } ?? 0)",
             ])
-    }
-
-    private static func processCPUSeconds() -> Double? {
-        ProcessMetrics.readStat().map { Double($0.userTicks + $0.systemTicks) / Double(ProcessMetrics.ticksPerSecond) }
     }
 }

@@ -40,7 +40,7 @@ public struct ProcessMetrics: Sendable {
         if let stat = ProcessMetrics.readStat() {
             residentMemory.set(Double(stat.residentPages) * Double(ProcessMetrics.pageSize))
             virtualMemory.set(Double(stat.virtualBytes))
-            cpuSeconds.set(Double(stat.userTicks + stat.systemTicks) / Double(ProcessMetrics.ticksPerSecond))
+            cpuSeconds.set(stat.cpuSeconds)
         }
         if let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd") {
             openFileDescriptors.set(Double(entries.count))
@@ -53,6 +53,9 @@ public struct ProcessMetrics: Sendable {
         var startTicks: Int
         var virtualBytes: Int
         var residentPages: Int
+
+        /// User and system CPU time, in seconds.
+        var cpuSeconds: Double { Double(userTicks + systemTicks) / Double(ProcessMetrics.ticksPerSecond) }
     }
 
     static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
