@@ -840,6 +840,8 @@ service_environment() { # SERVICE ARRAY_NAME
         # libpq's LDAP library pulls in GnuTLS, whose constructor would start it (1.3 MB
         # resident) although nothing here uses it.
         "GNUTLS_NO_IMPLICIT_INIT=1"
+        # No per-thread malloc caches: what they hold after a busy spell stays resident.
+        "GLIBC_TUNABLES=glibc.malloc.tcache_count=0"
         "AMQP_URL=$(amqp_url "$service")"
         "DATABASE_URL=$(postgres_url "conveyor_${service//-/_}")"
     )
