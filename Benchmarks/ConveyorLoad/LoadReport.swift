@@ -20,6 +20,9 @@ struct LoadReport: Codable, Sendable {
         var seconds: Double
         var perSecond: Double
         var latencyMs: LatencySummary
+        /// With a rate: from when each order was due to when the generator sent it (part of
+        /// `latencyMs`).
+        var sendDelayMs: LatencySummary?
     }
 
     struct Completion: Codable, Sendable {
@@ -87,6 +90,9 @@ struct LoadReport: Codable, Sendable {
             "  accept      \(accept.accepted) accepted, \(rejected) rejected, \(accept.transportErrors) without answer "
                 + "in \(f(accept.seconds, 2)) s: \(f(accept.perSecond, 0)) orders/s")
         lines.append("              latency \(latency(accept.latencyMs))")
+        if let delay = accept.sendDelayMs {
+            lines.append("              sent after due \(latency(delay))  (the generator's own delay, part of the latency)")
+        }
         if !accept.rejected.isEmpty {
             let statuses = accept.rejected.sorted { $0.key < $1.key }.map { "HTTP \($0.key): \($0.value)" }
             lines.append("              rejected: \(statuses.joined(separator: ", "))")

@@ -34,6 +34,10 @@ struct OrderPoster: Sendable {
         fileprivate var numbered: [(index: Int, accepted: Accepted)] = []
         /// Milliseconds from sending each request to its complete answer (any status).
         var latencies: [Double] = []
+        /// With a rate: milliseconds from when each order was due to when it was sent. The
+        /// generator's own delays (timers, threads waiting for a core) count in `latencies` too;
+        /// this shows how much of them there was.
+        var sendDelays: [Double] = []
         /// Answers by HTTP status.
         var statuses: [Int: Int] = [:]
         /// Requests that got no answer (connection refused, reset, closed).
@@ -45,6 +49,7 @@ struct OrderPoster: Sendable {
         mutating func merge(_ other: Outcome) {
             numbered += other.numbered
             latencies += other.latencies
+            sendDelays += other.sendDelays
             statuses.merge(other.statuses, uniquingKeysWith: +)
             transportErrors += other.transportErrors
             firstProblem = firstProblem ?? other.firstProblem
@@ -100,6 +105,7 @@ struct OrderPoster: Sendable {
                             if sent < due { try await Task.sleep(until: due, clock: .continuous) }
                             sent = due
                         }
+                        if rate != nil { outcome.sendDelays.append((ContinuousClock.now - sent).milliseconds) }
                         let response = try await connection.send(.POST, "/orders", json: body)
                         outcome.latencies.append((ContinuousClock.now - sent).milliseconds)
                         outcome.statuses[response.status, default: 0] += 1
