@@ -49,8 +49,20 @@ extension TestStack {
         // `start-db` leaves a server running that inherits it.
         let arguments: [UnsafeMutablePointer<CChar>?] = [strdup(command), strdup(action), nil]
         defer { arguments.forEach { free($0) } }
+        // The calling thread is one of the concurrency runtime's, which block signals: the
+        // script, and the servers it starts, get every signal unblocked and handled by default.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var noSignals = sigset_t()
+        sigemptyset(&noSignals)
+        posix_spawnattr_setsigmask(&attributes, &noSignals)
+        var allSignals = sigset_t()
+        sigfillset(&allSignals)
+        posix_spawnattr_setsigdefault(&attributes, &allSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, command, nil, nil, arguments, environ)
+        let spawned = posix_spawn(&pid, command, nil, &attributes, arguments, environ)
         guard spawned == 0 else {
             throw EndToEndError("cannot run \(command) \(action): \(String(cString: strerror(spawned)))")
         }

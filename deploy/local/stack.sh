@@ -404,8 +404,9 @@ pg_start() {
     say "starting PostgreSQL on $HOST:$PG_PORT"
     local opts="-p $PG_PORT -c listen_addresses=$HOST -c unix_socket_directories='$PG_SOCKET_DIR'"
     opts+=" -c unix_socket_permissions=0700"
-    # pg_ctl waits until the server accepts connections, and starts it in its own session.
-    if ! pg_as "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -o "$opts" \
+    # pg_ctl waits until the server accepts connections, and starts it in its own session
+    # (env --default-signal: see launch_detached).
+    if ! pg_as env --default-signal "$PG_BIN/pg_ctl" start -D "$PG_DATA" -l "$PG_LOG" -o "$opts" \
         -w -t "$WAIT_SECONDS" >/dev/null 9>&-; then
         show_tail "$PG_LOG"
         die "PostgreSQL did not start within ${WAIT_SECONDS}s (log: $PG_LOG)"
@@ -609,10 +610,12 @@ rmq_launch() {
     rmq_prepare
     rm -f "$RMQ_DIR/rabbitmq.pid"
     say "starting RabbitMQ $NODENAME on $HOST:$AMQP_PORT"
-    # In its own session, so a Ctrl-C in the calling terminal does not reach it.
+    # In its own session, so a Ctrl-C in the calling terminal does not reach it; with every
+    # signal unblocked and handled by default (see launch_detached), so that stop's SIGTERM
+    # reaches it.
     (
         cd "$RMQ_DIR"
-        exec "${AS_RMQ[@]}" setsid env "${RMQ_ENV[@]}" "$RABBITMQ_BIN/rabbitmq-server" \
+        exec "${AS_RMQ[@]}" setsid env --default-signal "${RMQ_ENV[@]}" "$RABBITMQ_BIN/rabbitmq-server" \
             </dev/null >>"$RMQ_LOG_DIR/startup.log" 2>&1 9>&-
     ) &
     echo $! >"$RMQ_LAUNCHER_PID_FILE"
@@ -769,7 +772,10 @@ service_ready() { [[ $(http_status "$(service_port "$1")" /readyz) == 200 ]]; }
 
 # Starts PROGRAM ARGS... in the background, detached from the caller: its own session
 # (setsid: no terminal signals), stdin from /dev/null, output to LOG, and no other
-# descriptor of this shell (a caller waiting on a pipe is not held open by it).
+# descriptor of this shell (a caller waiting on a pipe is not held open by it). Every signal
+# is unblocked and handled by default (env --default-signal): a caller may have blocked or
+# ignored some (a thread of a Swift or Python program that runs this script, for one), and
+# bash passes that on, so the program would never see the SIGTERM that stops it.
 # ENV_ASSIGNMENTS (NAME=VALUE ...) is its whole environment. Writes the pid to PID_FILE.
 launch_detached() { # PID_FILE LOG ENV_ARRAY_NAME PROGRAM ARGS...
     local pidfile=$1 log=$2 env_name=$3
@@ -782,7 +788,7 @@ launch_detached() { # PID_FILE LOG ENV_ARRAY_NAME PROGRAM ARGS...
             ((fd > 2)) && eval "exec $fd>&-"
         done
         cd "$PACKAGE_DIR"
-        exec setsid env -i "${launch_environment[@]}" "$@" </dev/null >>"$log" 2>&1
+        exec setsid env -i --default-signal "${launch_environment[@]}" "$@" </dev/null >>"$log" 2>&1
     ) &
     printf '%s\n' "$!" >"$pidfile"
 }
