@@ -15,7 +15,10 @@ import Foundation
 /// own, up to eight per core. A service's event loops, cooperative pool and connection threads
 /// end up with a dozen, and after a load each keeps the free pages it grew by, so a service
 /// idled megabytes above its size at start. Two arenas, and free pages given back once the
-/// process is quiet again (``IdleMemoryTrimmer``), bring most of that back.
+/// process is quiet again (``IdleMemoryTrimmer``), bring most of that back. The rest was held
+/// by glibc's per-thread caches, which only the environment can turn off (glibc reads
+/// `GLIBC_TUNABLES` before `main`): the images and `stack.sh` set
+/// `glibc.malloc.tcache_count=0`.
 public enum MallocTuning {
     /// Arenas a service uses unless its environment says otherwise.
     public static let arenaLimit = 2
